@@ -1,0 +1,45 @@
+# Set-up and the two everyday commands. Everything lives in .venv; the embedded
+# model is assembled into the user's cache folder (see `summarizer model info`).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# The native build uses AMX code that crashes (SIGSEGV) on these CPUs.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF
+
+.PHONY: brief test test-fast eval bench setup model clean
+
+brief: setup model              ## briefing notes for the seeds, on the embedded model
+	$(BIN)/summarizer brief seeds/
+
+test: setup model               ## the whole suite, slow tests on the real model included
+	$(BIN)/pytest
+
+test-fast: $(VENV)/.deps        ## everything but the real-model tests
+	$(BIN)/pytest -m "not slow"
+
+eval: setup model               ## score the default prompt on the labelled seeds
+	$(BIN)/summarizer eval
+
+bench: setup model              ## seconds, tokens and memory per article on the seeds
+	$(BIN)/python bench/embedded.py
+
+setup: $(VENV)/.deps $(VENV)/.llama
+
+model: setup
+	$(BIN)/summarizer model fetch
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.llama: | $(BIN)/python
+	@echo "building llama-cpp-python 0.3.36 from source (about 5 minutes the first time)"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet 'llama-cpp-python==0.3.36'
+	touch $@
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache

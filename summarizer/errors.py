@@ -1,0 +1,43 @@
+"""Specific exceptions, each with a message a person can act on."""
+
+from __future__ import annotations
+
+
+class SummarizerError(Exception):
+    """Base class for every error this package raises on purpose."""
+
+
+class ConfigError(SummarizerError):
+    """The configuration (env, config file, flags) is incomplete or contradictory."""
+
+
+class ArticleError(SummarizerError):
+    """An input article cannot be read or used (missing, empty, binary, not UTF-8)."""
+
+
+class PromptError(SummarizerError):
+    """A prompt file is missing or malformed, or a prompt reference is unknown."""
+
+
+class ModelFileError(SummarizerError):
+    """The embedded model's weights are missing, incomplete or fail verification."""
+
+
+class BackendError(SummarizerError):
+    """The model endpoint failed after retries (transport faults, refusals)."""
+
+
+class ExtractionError(SummarizerError):
+    """The model's replies never became a valid, grounded brief within the re-ask budget."""
+
+    def __init__(self, message: str, attempts: list | None = None):
+        super().__init__(message)
+        self.attempts = attempts or []
+
+
+class ArticleTooLongError(ArticleError):
+    """The article does not fit the model's context window."""
+
+
+class GoldError(SummarizerError):
+    """A hand-labelled gold file is invalid."""

@@ -1,0 +1,93 @@
+"""One article to one brief: render the prompt, call the model, validate and ground, record provenance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from . import grounding, prompts, shapes
+from .articles import Article
+from .cache import make_key
+from .config import Settings
+from .errors import ArticleTooLongError, ExtractionError
+from .llm import ModelClient
+from .schema import AREA_DESCRIPTIONS, SCHEMA_VERSION, Brief, Provenance
+
+CHARS_PER_TOKEN = 3.0  # conservative for English news text; real tokenisers give ~4
+RESERVED_OUTPUT_TOKENS = 700
+
+
+@dataclass
+class Extractor:
+    model: ModelClient
+    prompt: prompts.Prompt
+    settings: Settings
+
+    @property
+    def generation(self) -> dict[str, Any]:
+        return dict(self.prompt.settings)
+
+    def cache_key(self, article: Article) -> str:
+        return make_key({
+            "article_sha256": article.sha256,
+            "article_id": article.id,
+            "prompt": self.prompt.ref,
+            "template_sha256": self.prompt.sha256,
+            "schema_version": SCHEMA_VERSION,
+            "model": self.model.identity,
+            "generation": self.generation,
+            "max_reasks": self.settings.max_reasks,
+        })
+
+    def _check_length(self, article: Article, messages: list[dict[str, str]]) -> None:
+        """Refuse, before any call, an article the model cannot read whole (we do not silently truncate)."""
+        window = self.settings.n_ctx if self.model.backend == "local" else self.settings.context_tokens
+        if window is None:
+            return  # a remote window we were not told: the server will say
+        estimate = int(sum(len(m["content"]) for m in messages) / CHARS_PER_TOKEN)
+        budget = window - RESERVED_OUTPUT_TOKENS
+        if estimate > budget:
+            raise ArticleTooLongError(
+                f"{article.source}: too long for the model's context (about {estimate:,} prompt tokens, "
+                f"{budget:,} available in a {window:,}-token window); split the article, or use a model "
+                "with a longer context (n_ctx for the embedded model)")
+
+    def extract(self, article: Article) -> Brief:
+        shape = shapes.get(self.prompt.shape)
+        sentences = grounding.split_sentences(article.text)
+        messages = self.prompt.render(
+            article=article.text, article_id=article.id, sentences=sentences,
+            areas=[(area.value, text) for area, text in AREA_DESCRIPTIONS.items()],
+        )
+        self._check_length(article, messages)
+        started = time.perf_counter()
+        result = self.model.call(
+            messages, shape.response_model,
+            context={"article": article.text, "sentence_count": len(sentences)},
+            generation=self.generation,
+        )
+        attempts = list(result.attempts)
+        answers = {}
+        follow_up = shape.follow_up(result.draft, article.text)
+        if follow_up is not None and follow_up.name in self.prompt.follow_ups:
+            turn = [*messages, {"role": "assistant", "content": result.draft.model_dump_json()},
+                    self.prompt.render_follow_up(follow_up.name, **follow_up.variables)]
+            answer = self.model.call(turn, follow_up.response_model, context={"article": article.text},
+                                     generation=self.generation)
+            answers[follow_up.name] = answer.draft
+            attempts += answer.attempts
+        try:
+            brief = shape.to_brief(result.draft, article.id, article.text, answers)
+        except ValueError as exc:  # pragma: no cover - drafts are validated before this point
+            raise ExtractionError(f"{article.source}: cannot assemble brief: {exc}", attempts) from exc
+        brief.provenance = Provenance(
+            prompt=self.prompt.ref, template_sha256=self.prompt.sha256, schema_version=SCHEMA_VERSION,
+            model=self.model.request_model, model_sha256=self.model.identity.get("model_sha256"),
+            backend=self.model.backend,
+            settings={**self.generation, "mode": self.model.mode.value, "max_reasks": self.settings.max_reasks},
+            attempts=attempts, seconds=round(time.perf_counter() - started, 2),
+            created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+        )
+        return brief

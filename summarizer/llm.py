@@ -1,0 +1,193 @@
+"""Calling the model: one instructor client over the ``openai`` client, for every backend.
+
+A remote endpoint (OpenAI, Ollama, vLLM, a llama.cpp server) is reached over
+HTTP. The embedded model is reached through the same ``openai`` client with an
+in-process transport (see :mod:`summarizer.local_llm`), so prompts, validation,
+re-asking, grounding, caching and provenance are one code path.
+
+Two kinds of retry, deliberately separate:
+- transport faults (timeouts, connection errors, 429, 5xx) are retried per HTTP
+  call by tenacity, with exponential backoff or the server's Retry-After;
+- validation failures are re-asked to the model by instructor, with the
+  validator's message, at most ``max_reasks`` times.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import instructor
+import openai
+from instructor import Mode
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel, ValidationError
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+
+from .config import DEFAULT_REMOTE_MODEL, Settings
+from .errors import BackendError, ExtractionError
+from .schema import Usage
+
+_MODES = {"tools": Mode.TOOLS, "json_schema": Mode.JSON_SCHEMA, "json": Mode.JSON, "md_json": Mode.MD_JSON}
+MAX_RETRY_AFTER = 60.0  # seconds; a longer Retry-After is capped rather than obeyed blindly
+
+
+def _is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError)):
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code in (408, 409, 429) or exc.status_code >= 500
+    return False
+
+
+def retry_after_seconds(exc: BaseException | None) -> float | None:
+    """The server's Retry-After (seconds or retry-after-ms), if the error carries one."""
+    response = getattr(exc, "response", None)
+    if response is None:
+        return None
+    headers = response.headers
+    try:
+        if "retry-after-ms" in headers:
+            return float(headers["retry-after-ms"]) / 1000
+        if "retry-after" in headers:
+            return float(headers["retry-after"])
+    except ValueError:
+        return None  # an HTTP date: fall back to our own backoff
+    return None
+
+
+class _RetryWait:
+    def __init__(self) -> None:
+        self._backoff = wait_exponential_jitter(initial=0.5, max=20)
+
+    def __call__(self, state: Any) -> float:
+        hinted = retry_after_seconds(state.outcome.exception() if state.outcome else None)
+        if hinted is not None:
+            return min(max(hinted, 0.0), MAX_RETRY_AFTER)
+        return self._backoff(state)
+
+
+def _with_transport_retries(create: Any, attempts: int) -> Any:
+    retrying = Retrying(stop=stop_after_attempt(attempts + 1), wait=_RetryWait(),
+                        retry=retry_if_exception(_is_transient), reraise=True)
+    return retrying.wraps(create)
+
+
+@dataclass
+class CallResult:
+    draft: BaseModel
+    attempts: list[Usage]
+
+
+@dataclass
+class ModelClient:
+    """A ready-to-call model: instructor client, request model name and identity for the cache key."""
+
+    client: instructor.Instructor
+    request_model: str
+    backend: str
+    mode: Mode
+    identity: dict[str, Any]
+    settings: Settings
+    transport: Any = None  # the in-process transport of the embedded model, else None
+    _local: threading.local = field(default_factory=threading.local)
+
+    def __post_init__(self) -> None:
+        self.client.on("completion:response", self._record_usage)  # usage of every attempt
+
+    def _record_usage(self, response: Any) -> None:
+        attempts = getattr(self._local, "attempts", None)
+        usage = getattr(response, "usage", None)
+        if attempts is not None:
+            attempts.append(Usage(prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+                                  completion_tokens=getattr(usage, "completion_tokens", 0) or 0))
+
+    def call(self, messages: list[dict[str, str]], response_model: type[BaseModel],
+             context: dict[str, Any], generation: dict[str, Any]) -> CallResult:
+        self._local.attempts = attempts = []
+        try:
+            draft = self.client.chat.completions.create(
+                model=self.request_model, messages=messages, response_model=response_model,
+                max_retries=self.settings.max_reasks, context=context, strict=False, **generation,
+            )
+        except IncompleteOutputException as exc:
+            raise ExtractionError(
+                f"model reply cut off at max_tokens={generation.get('max_tokens')} (is the model looping?)",
+                attempts) from exc
+        except InstructorRetryException as exc:
+            cause = exc.__cause__
+            if isinstance(cause, openai.APIError):
+                raise BackendError(_describe_api_error(cause, self.settings)) from cause
+            raise ExtractionError(_describe_invalid(exc), attempts) from exc
+        except openai.APIError as exc:
+            raise BackendError(_describe_api_error(exc, self.settings)) from exc
+        finally:
+            self._local.attempts = None
+        return CallResult(draft=draft, attempts=attempts)
+
+
+def _describe_invalid(exc: Any) -> str:
+    """One line: how many attempts, and the last validation errors (not instructor's XML dump)."""
+    failed = getattr(exc, "failed_attempts", None) or []
+    last = failed[-1].exception if failed else exc.__cause__
+    if isinstance(last, ValidationError):
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'reply'}: {e['msg']}" for e in last.errors()[:3])
+    else:
+        problems = _first_line(str(last or exc))
+    return f"model reply invalid after {getattr(exc, 'n_attempts', len(failed)) or len(failed)} attempt(s): {problems}"
+
+
+def _first_line(text: str) -> str:
+    return " ".join(text.strip().split())[:300] or "unknown error"
+
+
+def _describe_api_error(exc: BaseException, settings: Settings) -> str:
+    where = settings.base_url or "the OpenAI API"
+    if isinstance(exc, openai.APITimeoutError):
+        return f"{where}: request timed out after {settings.timeout:g}s (retried {settings.max_transport_retries}x)"
+    if isinstance(exc, openai.APIConnectionError):
+        return f"{where}: cannot connect (retried {settings.max_transport_retries}x); is the server running?"
+    if isinstance(exc, openai.AuthenticationError):
+        return f"{where}: authentication failed (HTTP 401); check OPENAI_API_KEY"
+    if isinstance(exc, openai.NotFoundError):
+        return f"{where}: not found (HTTP 404); check OPENAI_BASE_URL and the model name"
+    if isinstance(exc, openai.APIStatusError):
+        return f"{where}: HTTP {exc.status_code} after {settings.max_transport_retries} retries: {_first_line(exc.message)}"
+    return f"{where}: {_first_line(str(exc))}"
+
+
+def _resolve_mode(settings: Settings, backend: str) -> Mode:
+    if settings.mode != "auto":
+        return _MODES[settings.mode]
+    if backend == "local":
+        return Mode.JSON_SCHEMA  # our in-process transport turns the schema into a grammar
+    if settings.base_url is None or "api.openai.com" in settings.base_url:
+        return Mode.TOOLS
+    # Ollama, vLLM and recent llama.cpp servers accept OpenAI's json_schema response_format.
+    return Mode.JSON_SCHEMA
+
+
+def _instructor(client: openai.OpenAI, mode: Mode, attempts: int) -> instructor.Instructor:
+    create = _with_transport_retries(client.chat.completions.create, attempts)
+    return instructor.Instructor(client=client, create=instructor.patch(create=create, mode=mode), mode=mode)
+
+
+def connect(settings: Settings, *, http_client: httpx.Client | None = None) -> ModelClient:
+    """A ModelClient for the configured backend (the embedded model when nothing is configured)."""
+    backend = settings.resolved_backend
+    mode = _resolve_mode(settings, backend)
+    if backend == "local":
+        from . import local_llm  # imports llama_cpp lazily: remote users need not build it
+
+        return local_llm.connect(settings, mode)
+    client = openai.OpenAI(api_key=settings.api_key or "not-needed", base_url=settings.base_url,
+                           timeout=settings.timeout, max_retries=0, http_client=http_client)
+    model = settings.model or DEFAULT_REMOTE_MODEL
+    return ModelClient(
+        client=_instructor(client, mode, settings.max_transport_retries), request_model=model,
+        backend="openai", mode=mode, settings=settings,
+        identity={"backend": "openai", "base_url": settings.base_url, "model": model, "mode": mode.value},
+    )
