@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from enum import Enum
@@ -158,6 +159,66 @@ def brief(
     raise typer.Exit(1 if failed else 0)
 
 
+def _target(settings: Settings, what: str) -> Settings:
+    """--compare takes prompts (id@vN) or model names."""
+    if "@v" in what:
+        return settings.with_overrides(prompt=what)
+    return settings.with_overrides(model=what)
+
+
+@app.command("eval")
+def eval_command(
+    prompt: PromptOpt = None, model: ModelOpt = None, base_url: BaseUrlOpt = None, backend: BackendOpt = None,
+    model_path: ModelPathOpt = None, mode: ModeOpt = None, cache_dir: CacheDirOpt = None,
+    gold: Annotated[Path, typer.Option(help="Folder of gold briefs <article_id>.json.")] = Path("evals/gold"),
+    articles: Annotated[Path, typer.Option(help="Folder of the labelled articles.")] = Path("seeds"),
+    predictions: Annotated[Optional[Path], typer.Option(
+        help="Score brief JSON files already on disk (<article_id>.json); calls no model.")] = None,
+    compare: Annotated[Optional[tuple[str, str]], typer.Option(
+        help="Two prompts (brief@v1 brief@v2) or two model names, side by side.")] = None,
+    min_score: Annotated[Optional[float], typer.Option(help="Exit 1 when the overall score is below this.")] = None,
+    diff: Annotated[bool, typer.Option("--diff", help="List each article's differences from gold.")] = False,
+    runs_dir: Annotated[Path, typer.Option("--runs", help="Where run folders (JSON, Markdown, HTML) go.")] = Path("runs"),
+    refresh: Annotated[bool, typer.Option("--refresh", help="Re-run the model instead of using cached briefs.")] = False,
+) -> None:
+    """Score extraction against hand-labelled gold briefs; write JSON, Markdown and HTML under runs/.
+
+    Examples:
+
+      summarizer eval                                  # the default prompt on the seeds
+
+      summarizer eval --compare brief@v2 brief@v3 --diff
+
+      summarizer eval --predictions out/ --min-score 0.7
+    """
+    from . import evaluate
+
+    settings = _settings(prompt=prompt, model=model, base_url=base_url, backend=backend, model_path=model_path,
+                         mode=mode, cache_dir=cache_dir, refresh=refresh or None)
+    try:
+        labelled = evaluate.load_gold(gold, articles)
+        if predictions is not None:
+            found, errors = evaluate.load_predictions(predictions, labelled)
+            runs = [evaluate.EvalRun(str(predictions), labelled, found, errors)]
+        else:
+            targets = [_target(settings, c) for c in compare] if compare else [settings]
+            runs = []
+            for target in targets:
+                err.print(f"evaluating {target.prompt} on {len(labelled)} article(s)", highlight=False)
+                runner = BriefRunner(target)
+                outcomes = run_with_progress(runner, [i.article for i in labelled])
+                runs.append(evaluate.from_outcomes(runner.label, labelled, outcomes))
+    except SummarizerError as exc:
+        _fail(str(exc))
+    sys.stdout.write(evaluate.markdown(runs, with_differences=diff))
+    folder = evaluate.write_run(runs, runs_dir)
+    err.print(f"wrote {folder}/results.json, report.md, report.html", highlight=False)
+    overall = runs[-1].report.overall
+    if min_score is not None and overall < min_score:
+        _print_error(f"overall score {overall:.3f} is below --min-score {min_score:.3f}")
+        raise typer.Exit(1)
+
+
 @app.command("prompts")
 def list_prompts() -> None:
     """List the versioned prompts (address them as id@vN with --prompt)."""
@@ -211,4 +272,7 @@ def model_info() -> None:
 
 
 def main() -> None:  # console-script entry point
+    # instructor logs each failed attempt at ERROR; we report failures ourselves, one line per article.
+    logging.getLogger("instructor").addHandler(logging.NullHandler())
+    logging.getLogger("instructor").propagate = False
     app()

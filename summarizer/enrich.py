@@ -156,7 +156,7 @@ def same_person(a: str, b: str) -> bool:
     return fuzz.ratio(surname_key(a), surname_key(b)) >= 85
 
 
-_WORD = re.compile(r"\b[A-Z][\w-]+")
+_WORD = re.compile(r"\b[^\W\d_][\w-]+")
 
 
 def find_aliases(name: str, text: str) -> list[str]:
@@ -165,15 +165,15 @@ def find_aliases(name: str, text: str) -> list[str]:
     surname = surname_key(name)
     if not surname:
         return []
-    found: dict[str, str] = {}
+    found: set[str] = set()
     for match in _WORD.finditer(text):
         word = match.group()
-        key = grounding.name_key(word)
-        if key == own or key in found:
+        if not word[0].isupper() or word in found:
             continue
-        if key == surname or (len(key) >= 5 and fuzz.ratio(key, surname) >= 85):
-            found[key] = word
-    return sorted(found.values())
+        key = grounding.name_key(word)
+        if key != own and (key == surname or (len(key) >= 5 and fuzz.ratio(key, surname) >= 85)):
+            found.add(word)  # "Álvarez" and "Alvarez" are two spellings, both kept
+    return sorted(found)
 
 
 _EMPTY = {"", "null", "none", "n/a", "na", "unknown", "not stated", "unspecified"}
@@ -218,24 +218,31 @@ def _is_aggregate(meeting: Meeting, meetings: list[Meeting]) -> bool:
     return all(any(same_person(p.name, o) for o in others) for p in meeting.participants)
 
 
-def _complete_pairs(meetings: list[Meeting]) -> None:
-    """A meeting with one named person, in an article where one traveller meets several people from
-    other countries: the traveller is the missing side (the model often drops the repeated person)."""
+def _complete_pairs(meetings: list[Meeting], text: str) -> None:
+    """A meeting with one named person, where the article has people from other countries in its other
+    meetings: the missing side is the one named beside the lone person in the article's sentences
+    (then: the one in most meetings). A small model often drops the traveller who meets several hosts."""
     people = [p for m in meetings for p in m.participants]
+    sentences = [grounding.fold(s.text) for s in grounding.split_sentences(text)]
+
+    def named_in(person: Participant, sentence: str) -> bool:
+        return surname_key(person.name) in grounding.name_key(sentence).split()
+
     for meeting in meetings:
         if len(meeting.participants) != 1:
             continue
         alone = meeting.participants[0]
-        others = [p for p in people if not same_person(p.name, alone.name)
-                  and p.country and alone.country and grounding.fold(p.country) != grounding.fold(alone.country)]
-        counts: dict[str, tuple[int, Participant]] = {}
-        for p in others:
-            key = surname_key(p.name)
-            counts[key] = (counts.get(key, (0, p))[0] + 1, p)
-        if counts:
-            best = max(counts.values(), key=lambda c: c[0])
-            if sum(1 for c in counts.values() if c[0] == best[0]) == 1:
-                meeting.participants.append(best[1].model_copy(deep=True))
+        others: dict[str, Participant] = {}
+        for p in people:
+            if (not same_person(p.name, alone.name) and p.country and alone.country
+                    and grounding.fold(p.country) != grounding.fold(alone.country)):
+                others.setdefault(surname_key(p.name), p)
+        beside = [s for s in sentences if named_in(alone, s)]
+        ranked = sorted(
+            ((sum(named_in(p, s) for s in beside), sum(same_person(p.name, q.name) for q in people), p)
+             for p in others.values()), key=lambda r: r[:2], reverse=True)
+        if ranked and (len(ranked) == 1 or ranked[0][:2] > ranked[1][:2]):
+            meeting.participants.append(ranked[0][2].model_copy(deep=True))
 
 
 def _merge_people(people: list[Participant]) -> list[Participant]:
@@ -340,7 +347,7 @@ def complete(brief: Brief, text: str) -> Brief:
         venue.occasion = occasion if occasion and grounding.name_in_text(occasion, text) else None
         meeting.date.text = _value(meeting.date.text)
     brief.meetings = [m for m in brief.meetings if not _is_aggregate(m, brief.meetings)]
-    _complete_pairs(brief.meetings)
+    _complete_pairs(brief.meetings, text)
     all_people = _merge_people([p for m in brief.meetings for p in m.participants])
 
     meetings = []

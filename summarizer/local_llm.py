@@ -91,6 +91,7 @@ class LlamaTransport(httpx.BaseTransport):
         self._grammars: dict[str, Any] = {}
         self._lock = threading.Lock()  # two model runs on two cores are many times slower: serialise
         self.load_seconds: float | None = None
+        self.recorded: list[dict[str, Any]] | None = None  # set to a list to keep every request and reply
 
     def _model(self) -> Any:
         if self._llama is None:
@@ -130,6 +131,8 @@ class LlamaTransport(httpx.BaseTransport):
             # 400, not 5xx: a load failure or an over-long prompt will not heal on retry.
             return httpx.Response(400, json={"error": {"message": f"embedded model {self.path.name}: {exc}"}})
         result["model"] = body.get("model", self.path.name)
+        if self.recorded is not None:
+            self.recorded.append({"request": body, "reply": result})
         return httpx.Response(200, json=result)
 
 

@@ -47,6 +47,12 @@ class BriefRunner:
         self._model = model
 
     @property
+    def label(self) -> str:
+        """'brief@v3 on <model>' for reports."""
+        model = self._model.request_model if self._model else (self.settings.model or self.settings.resolved_backend)
+        return f"{self.prompt.ref} on {model}"
+
+    @property
     def extractor(self) -> Extractor:
         if self._model is None:
             self._model = llm.connect(self.settings)

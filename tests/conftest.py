@@ -68,7 +68,10 @@ def schema_name(body: dict[str, Any]) -> str:
     fmt = body.get("response_format") or {}
     if fmt.get("type") == "json_schema":
         return fmt["json_schema"]["name"]
-    return body["tools"][0]["function"]["name"]
+    if body.get("tools"):
+        return body["tools"][0]["function"]["name"]
+    sent = json.dumps(body["messages"])  # JSON mode: the schema is written into the system message
+    return next(n for n in ("InvitationsDraft", "MeetingsDraft", "CompactDraft", "FullDraft") if n in sent)
 
 
 def load_gold() -> dict[str, tuple[Brief, str]]:

