@@ -6,12 +6,12 @@ BIN    := $(VENV)/bin
 # The native build uses AMX code that crashes (SIGSEGV) on these CPUs.
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF
 
-.PHONY: brief test test-fast eval bench setup model clean
+.PHONY: brief test test-fast eval bench setup model browser clean
 
 brief: setup model              ## briefing notes for the seeds, on the embedded model
 	$(BIN)/summarizer brief seeds/
 
-test: setup model               ## the whole suite, slow tests on the real model included
+test: setup model browser       ## the whole suite, slow tests on the real model included
 	$(BIN)/pytest
 
 test-fast: $(VENV)/.deps        ## everything but the real-model tests
@@ -40,6 +40,13 @@ $(VENV)/.llama: | $(BIN)/python
 	@echo "building llama-cpp-python 0.3.36 from source (about 5 minutes the first time)"
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet 'llama-cpp-python==0.3.36'
 	touch $@
+
+browser:                        ## Debian's chromium, for the HTML report test (root only)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's chromium for the browser test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing and not root: the browser test will be skipped"; fi; }
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

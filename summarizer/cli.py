@@ -219,6 +219,62 @@ def eval_command(
         raise typer.Exit(1)
 
 
+@app.command("report")
+def report_command(
+    paths: Annotated[list[str], typer.Argument(help="Articles (files, folders, globs) and/or brief JSON files.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for report.md, report.html and the tables.")] = Path("report"),
+    prompt: PromptOpt = None, model: ModelOpt = None, base_url: BaseUrlOpt = None, backend: BackendOpt = None,
+    model_path: ModelPathOpt = None, mode: ModeOpt = None, cache_dir: CacheDirOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
+) -> None:
+    """Build one briefing report from many articles or briefs: each meeting once, each person once.
+
+    Writes OUT/report.md, OUT/report.html (self-contained) and OUT/{meetings,participants,invitations,areas}
+    as .csv and .jsonl. Articles go through the cache like `summarizer brief`.
+
+    Examples:
+
+      summarizer report seeds/ -o report/
+
+      summarizer report out/*.json                 # briefs written by `summarizer brief -f json -o out/`
+    """
+    from pydantic import ValidationError
+
+    from . import report as reporting
+    from .schema import Brief
+
+    briefs: list[Brief] = []
+    article_specs: list[str] = []
+    failed = 0
+    for spec in paths:
+        if spec.endswith(".json"):
+            try:
+                briefs.append(Brief.model_validate_json(Path(spec).read_bytes()))
+            except (OSError, ValidationError) as exc:
+                failed += 1
+                reason = exc.strerror if isinstance(exc, OSError) else f"not a valid brief ({exc.errors()[0]['msg']})"
+                _print_error(f"{spec}: {reason}")
+        else:
+            article_specs.append(spec)
+    paths_by_id: dict[str, str] = {}
+    if article_specs:
+        settings = _settings(prompt=prompt, model=model, base_url=base_url, backend=backend, model_path=model_path,
+                             mode=mode, cache_dir=cache_dir)
+        try:
+            runner = BriefRunner(settings)
+        except SummarizerError as exc:
+            _fail(str(exc))
+        outcomes = run_with_progress(runner, collect(article_specs), quiet=quiet)
+        failed += sum(1 for o in outcomes if not o.ok)
+        briefs += [o.brief for o in outcomes if o.brief]
+        paths_by_id = {o.article_id: o.source for o in outcomes if o.brief and o.source != "-"}
+    built = reporting.build(briefs, paths_by_id)
+    written = reporting.write(built, out)
+    typer.echo(f"{len(built.meetings)} meeting(s), {len(built.people)} people from {len(briefs)} brief(s): "
+               + ", ".join(str(p) for p in written[:2]) + f" and {len(written) - 2} table files in {out}")
+    raise typer.Exit(1 if failed else 0)
+
+
 @app.command("prompts")
 def list_prompts() -> None:
     """List the versioned prompts (address them as id@vN with --prompt)."""
