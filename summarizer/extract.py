@@ -5,18 +5,34 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import grounding, prompts, shapes
 from .articles import Article
 from .cache import make_key
 from .config import Settings
 from .errors import ArticleTooLongError, ExtractionError
-from .llm import ModelClient
 from .schema import AREA_DESCRIPTIONS, SCHEMA_VERSION, Brief, Provenance
+
+if TYPE_CHECKING:
+    from .llm import ModelClient
 
 CHARS_PER_TOKEN = 3.0  # conservative for English news text; real tokenisers give ~4
 RESERVED_OUTPUT_TOKENS = 700
+
+
+def cache_key(article: Article, prompt: prompts.Prompt, settings: Settings, identity: dict[str, Any]) -> str:
+    """Everything that decides a brief: the article, the prompt and its template, the schema, the model."""
+    return make_key({
+        "article_sha256": article.sha256,
+        "article_id": article.id,
+        "prompt": prompt.ref,
+        "template_sha256": prompt.sha256,
+        "schema_version": SCHEMA_VERSION,
+        "model": identity,
+        "generation": dict(prompt.settings),
+        "max_reasks": settings.max_reasks,
+    })
 
 
 @dataclass
@@ -28,18 +44,6 @@ class Extractor:
     @property
     def generation(self) -> dict[str, Any]:
         return dict(self.prompt.settings)
-
-    def cache_key(self, article: Article) -> str:
-        return make_key({
-            "article_sha256": article.sha256,
-            "article_id": article.id,
-            "prompt": self.prompt.ref,
-            "template_sha256": self.prompt.sha256,
-            "schema_version": SCHEMA_VERSION,
-            "model": self.model.identity,
-            "generation": self.generation,
-            "max_reasks": self.settings.max_reasks,
-        })
 
     def _check_length(self, article: Article, messages: list[dict[str, str]]) -> None:
         """Refuse, before any call, an article the model cannot read whole (we do not silently truncate)."""

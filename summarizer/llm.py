@@ -26,11 +26,11 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 from pydantic import BaseModel, ValidationError
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
+from . import endpoint
 from .config import DEFAULT_REMOTE_MODEL, Settings
 from .errors import BackendError, ExtractionError
 from .schema import Usage
 
-_MODES = {"tools": Mode.TOOLS, "json_schema": Mode.JSON_SCHEMA, "json": Mode.JSON, "md_json": Mode.MD_JSON}
 MAX_RETRY_AFTER = 60.0  # seconds; a longer Retry-After is capped rather than obeyed blindly
 
 
@@ -159,17 +159,6 @@ def _describe_api_error(exc: BaseException, settings: Settings) -> str:
     return f"{where}: {_first_line(str(exc))}"
 
 
-def _resolve_mode(settings: Settings, backend: str) -> Mode:
-    if settings.mode != "auto":
-        return _MODES[settings.mode]
-    if backend == "local":
-        return Mode.JSON_SCHEMA  # our in-process transport turns the schema into a grammar
-    if settings.base_url is None or "api.openai.com" in settings.base_url:
-        return Mode.TOOLS
-    # Ollama, vLLM and recent llama.cpp servers accept OpenAI's json_schema response_format.
-    return Mode.JSON_SCHEMA
-
-
 def _instructor(client: openai.OpenAI, mode: Mode, attempts: int) -> instructor.Instructor:
     create = _with_transport_retries(client.chat.completions.create, attempts)
     return instructor.Instructor(client=client, create=instructor.patch(create=create, mode=mode), mode=mode)
@@ -178,7 +167,7 @@ def _instructor(client: openai.OpenAI, mode: Mode, attempts: int) -> instructor.
 def connect(settings: Settings, *, http_client: httpx.Client | None = None) -> ModelClient:
     """A ModelClient for the configured backend (the embedded model when nothing is configured)."""
     backend = settings.resolved_backend
-    mode = _resolve_mode(settings, backend)
+    mode = Mode(endpoint.mode_value(settings))
     if backend == "local":
         from . import local_llm  # imports llama_cpp lazily: remote users need not build it
 
@@ -188,6 +177,5 @@ def connect(settings: Settings, *, http_client: httpx.Client | None = None) -> M
     model = settings.model or DEFAULT_REMOTE_MODEL
     return ModelClient(
         client=_instructor(client, mode, settings.max_transport_retries), request_model=model,
-        backend="openai", mode=mode, settings=settings,
-        identity={"backend": "openai", "base_url": settings.base_url, "model": model, "mode": mode.value},
+        backend="openai", mode=mode, settings=settings, identity=endpoint.identity(settings),
     )

@@ -27,37 +27,8 @@ from instructor import Mode
 
 from . import model_files
 from .config import Settings
-from .errors import ModelFileError
 
 LOCAL_BASE_URL = "http://127.0.0.1/embedded/v1"  # never dialled: the transport answers in-process
-
-
-def model_path(settings: Settings) -> Path:
-    return settings.model_path or model_files.default_model_path(settings.models_dir)
-
-
-def model_sha256(path: Path, settings: Settings) -> str:
-    """The model file's sha256: verified against the published hash for the default file."""
-    if settings.model_path is None:
-        model_files.ensure_verified(path)
-        return model_files.DEFAULT_MODEL.sha256
-    if not path.is_file():
-        raise ModelFileError(f"{path}: model file not found (set by --model-path / SUMMARIZER_MODEL_PATH)")
-    stat = path.stat()
-    marker = path.with_name(path.name + ".sha256")
-    stamp = f"{stat.st_size} {stat.st_mtime_ns}"
-    try:
-        recorded, recorded_stamp = marker.read_text().split(" ", 1)
-        if recorded_stamp.strip() == stamp:
-            return recorded
-    except (OSError, ValueError):
-        pass
-    digest = model_files.sha256_of(path)
-    try:
-        marker.write_text(f"{digest} {stamp}\n")
-    except OSError:
-        pass  # read-only location: hash again next time
-    return digest
 
 
 def compact_grammar(schema: dict[str, Any]) -> str:
@@ -137,17 +108,16 @@ class LlamaTransport(httpx.BaseTransport):
 
 
 def connect(settings: Settings, mode: Mode) -> Any:
+    from .endpoint import identity
     from .llm import ModelClient, _instructor
 
-    path = model_path(settings)
-    digest = model_sha256(path, settings)  # refuses a missing or corrupt default model up front
+    ident = identity(settings)  # refuses a missing or corrupt default model up front
+    path = model_files.local_model_path(settings.model_path, settings.models_dir)
     transport = LlamaTransport(path, n_ctx=settings.n_ctx, n_threads=settings.n_threads)
     client = openai.OpenAI(api_key="embedded", base_url=LOCAL_BASE_URL, max_retries=0,
                            timeout=None, http_client=httpx.Client(transport=transport, timeout=None))
     name = settings.model or path.stem
     return ModelClient(
         client=_instructor(client, mode, 0), request_model=name, backend="local", mode=mode, settings=settings,
-        identity={"backend": "local", "model": path.name, "model_sha256": digest, "n_ctx": settings.n_ctx,
-                  "mode": mode.value},
-        transport=transport,
+        identity=ident, transport=transport,
     )

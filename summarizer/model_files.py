@@ -168,3 +168,32 @@ def fetch(models_dir: Path, spec: ModelFileSpec = DEFAULT_MODEL,
     except ModelFileError:
         target.unlink(missing_ok=True)
         return assemble(target, spec, log=log)
+
+
+def local_model_path(model_path: Path | None, models_dir: Path) -> Path:
+    return model_path or default_model_path(models_dir)
+
+
+def local_model_sha256(path: Path, *, custom: bool) -> str:
+    """The model file's sha256: verified against the published hash for the default file; for a
+    file of the user's, hashed once and remembered beside it (keyed on size and mtime)."""
+    if not custom:
+        ensure_verified(path)
+        return DEFAULT_MODEL.sha256
+    if not path.is_file():
+        raise ModelFileError(f"{path}: model file not found (set by --model-path / SUMMARIZER_MODEL_PATH)")
+    stat = path.stat()
+    marker = path.with_name(path.name + ".sha256")
+    stamp = f"{stat.st_size} {stat.st_mtime_ns}"
+    try:
+        recorded, recorded_stamp = marker.read_text().split(" ", 1)
+        if recorded_stamp.strip() == stamp:
+            return recorded
+    except (OSError, ValueError):
+        pass
+    digest = sha256_of(path)
+    try:
+        marker.write_text(f"{digest} {stamp}\n")
+    except OSError:
+        pass  # read-only location: hash again next time
+    return digest

@@ -9,15 +9,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from . import llm, prompts
+from . import endpoint, prompts
 from .articles import Article, collect
 from .cache import BriefCache
 from .config import Settings
 from .errors import ArticleError, SummarizerError
-from .extract import Extractor
+from .extract import Extractor, cache_key
 from .schema import Brief
+
+if TYPE_CHECKING:
+    from .llm import ModelClient
 
 
 @dataclass
@@ -40,11 +43,12 @@ ProgressHook = Callable[[str, "Outcome | None"], None]  # (event, outcome): "sta
 class BriefRunner:
     """Extraction with caching, for one configuration. Reusable across calls (the model stays loaded)."""
 
-    def __init__(self, settings: Settings, *, model: llm.ModelClient | None = None):
+    def __init__(self, settings: Settings, *, model: ModelClient | None = None):
         self.settings = settings
         self.prompt = prompts.load(settings.prompt)
         self.cache = BriefCache(settings.cache_dir)
         self._model = model
+        self._identity: dict | None = model.identity if model else None
 
     @property
     def label(self) -> str:
@@ -55,22 +59,29 @@ class BriefRunner:
     @property
     def extractor(self) -> Extractor:
         if self._model is None:
+            from . import llm  # the model clients load only when a brief is not in the cache
+
             self._model = llm.connect(self.settings)
         return Extractor(self._model, self.prompt, self.settings)
+
+    @property
+    def identity(self) -> dict:
+        if self._identity is None:
+            self._identity = endpoint.identity(self.settings)
+        return self._identity
 
     def brief(self, article: Article) -> Outcome:
         started = time.perf_counter()
         outcome = Outcome(source=article.source, article_id=article.id)
         try:
-            extractor = self.extractor
-            key = extractor.cache_key(article)
+            key = cache_key(article, self.prompt, self.settings, self.identity)
             use_cache = self.settings.use_cache
             if use_cache and not self.settings.refresh:
                 cached = self.cache.get(key)
                 if cached is not None:
                     outcome.brief, outcome.cached = cached, True
             if outcome.brief is None:
-                outcome.brief = extractor.extract(article)
+                outcome.brief = self.extractor.extract(article)
                 if use_cache:
                     self.cache.put(key, outcome.brief)
         except SummarizerError as exc:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import local_llm, model_files
+from summarizer import endpoint, local_llm, model_files
 from summarizer.config import Settings
 from summarizer.errors import ModelFileError
 
@@ -58,7 +58,7 @@ def test_a_changed_file_fails_verification(tmp_path: Path):
 def test_missing_default_model_names_the_path_and_the_fix(tmp_path: Path):
     settings = Settings(models_dir=tmp_path / "models")
     with pytest.raises(ModelFileError, match=r"model file not found; run `summarizer model fetch`"):
-        local_llm.model_sha256(local_llm.model_path(settings), settings)
+        endpoint.identity(settings)
 
 
 def test_compact_grammar_admits_no_whitespace():
