@@ -50,6 +50,12 @@ BaseUrlOpt = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-co
 BackendOpt = Annotated[Optional[str], typer.Option("--backend", help="'local' (embedded model) or 'openai' (any compatible endpoint).")]
 ModelPathOpt = Annotated[Optional[Path], typer.Option("--model-path", help="A GGUF file for the local backend instead of the default.")]
 ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="instructor mode: auto, tools, json_schema, json, md_json.")]
+ConcurrencyOpt = Annotated[Optional[int], typer.Option(
+    "--concurrency", "-j", min=1, help="Requests in flight to a remote endpoint (the embedded model runs one at a time).")]
+MaxTokensOpt = Annotated[Optional[int], typer.Option(
+    "--max-tokens-total", min=1, help="Budget: start no new article once this many tokens are spent.")]
+MaxCostOpt = Annotated[Optional[float], typer.Option(
+    "--max-cost", min=0, help="Budget in USD (priced per model; see `[prices]` in the config).")]
 CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache folder (default: XDG cache dir).")]
 
 
@@ -127,6 +133,7 @@ def brief(
     model_path: ModelPathOpt = None, mode: ModeOpt = None, cache_dir: CacheDirOpt = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
     refresh: Annotated[bool, typer.Option("--refresh", help="Re-run the model and overwrite cached briefs.")] = False,
+    concurrency: ConcurrencyOpt = None, max_tokens_total: MaxTokensOpt = None, max_cost: MaxCostOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")] = False,
 ) -> None:
     """Extract a validated brief from each article and print briefing notes (or JSON).
@@ -140,7 +147,8 @@ def brief(
       cat a.txt | summarizer brief - -f jsonl
     """
     settings = _settings(prompt=prompt, model=model, base_url=base_url, backend=backend, model_path=model_path,
-                         mode=mode, cache_dir=cache_dir, use_cache=not no_cache or None, refresh=refresh or None)
+                         mode=mode, cache_dir=cache_dir, refresh=refresh or None, concurrency=concurrency,
+                         max_tokens_total=max_tokens_total, max_cost=max_cost)
     if no_cache:
         settings.use_cache = False
     started = time.perf_counter()
@@ -153,9 +161,7 @@ def brief(
     _write_outputs(outcomes, fmt, out)
     failed = sum(1 for o in outcomes if not o.ok)
     if not quiet:
-        cached = sum(1 for o in outcomes if o.cached)
-        err.print(f"{len(outcomes) - failed} brief(s), {cached} from cache, {failed} failed, "
-                  f"{time.perf_counter() - started:.1f}s", highlight=False)
+        err.print(runner.ledger.summary(time.perf_counter() - started), highlight=False)
     raise typer.Exit(1 if failed else 0)
 
 

@@ -50,6 +50,10 @@ class Settings:
     n_threads: int | None = None
     use_cache: bool = True
     refresh: bool = False
+    concurrency: int = 1  # requests in flight to a remote endpoint; the embedded model runs one at a time
+    max_tokens_total: int | None = None  # stop starting new articles past this many tokens
+    max_cost: float | None = None  # ... or past this many USD
+    prices: dict[str, list[float]] = field(default_factory=dict)  # model -> [input, output] USD per 1M tokens
 
     @property
     def resolved_backend(self) -> Backend:
@@ -118,6 +122,8 @@ def validate(settings: Settings) -> None:
         raise ConfigError(f"backend must be 'local' or 'openai', not {settings.backend!r}")
     if settings.mode not in MODES:
         raise ConfigError(f"mode must be one of {', '.join(MODES)}, not {settings.mode!r}")
+    if settings.concurrency < 1:
+        raise ConfigError(f"concurrency must be 1 or more, not {settings.concurrency}")
     if settings.max_reasks < 0 or settings.max_transport_retries < 0:
         raise ConfigError("max_reasks and max_transport_retries must be 0 or more")
     if settings.resolved_backend == "openai" and not settings.api_key and not settings.base_url:

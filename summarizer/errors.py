@@ -26,6 +26,10 @@ class ModelFileError(SummarizerError):
 class BackendError(SummarizerError):
     """The model endpoint failed after retries (transport faults, refusals)."""
 
+    def __init__(self, message: str, attempts: list | None = None):
+        super().__init__(message)
+        self.attempts = attempts or []  # usage of the calls that did answer, for the cost ledger
+
 
 class ExtractionError(SummarizerError):
     """The model's replies never became a valid, grounded brief within the re-ask budget."""

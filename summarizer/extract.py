@@ -11,7 +11,7 @@ from . import grounding, prompts, shapes
 from .articles import Article
 from .cache import make_key
 from .config import Settings
-from .errors import ArticleTooLongError, ExtractionError
+from .errors import ArticleTooLongError, BackendError, ExtractionError
 from .schema import AREA_DESCRIPTIONS, SCHEMA_VERSION, Brief, Provenance
 
 if TYPE_CHECKING:
@@ -67,9 +67,10 @@ class Extractor:
         )
         self._check_length(article, messages)
         started = time.perf_counter()
+        grounds = grounding.without_injections(article.text)  # facts may not come from injected orders
         result = self.model.call(
             messages, shape.response_model,
-            context={"article": article.text, "sentence_count": len(sentences)},
+            context={"article": grounds, "sentence_count": len(sentences)},
             generation=self.generation,
         )
         attempts = list(result.attempts)
@@ -78,12 +79,16 @@ class Extractor:
         if follow_up is not None and follow_up.name in self.prompt.follow_ups:
             turn = [*messages, {"role": "assistant", "content": result.draft.model_dump_json()},
                     self.prompt.render_follow_up(follow_up.name, **follow_up.variables)]
-            answer = self.model.call(turn, follow_up.response_model, context={"article": article.text},
-                                     generation=self.generation)
+            try:
+                answer = self.model.call(turn, follow_up.response_model, context={"article": grounds},
+                                         generation=self.generation)
+            except (BackendError, ExtractionError) as exc:
+                exc.attempts = attempts + exc.attempts  # the ledger counts the first call too
+                raise
             answers[follow_up.name] = answer.draft
             attempts += answer.attempts
         try:
-            brief = shape.to_brief(result.draft, article.id, article.text, answers)
+            brief = shape.to_brief(result.draft, article.id, grounds, answers)
         except ValueError as exc:  # pragma: no cover - drafts are validated before this point
             raise ExtractionError(f"{article.source}: cannot assemble brief: {exc}", attempts) from exc
         brief.provenance = Provenance(

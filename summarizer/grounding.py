@@ -107,3 +107,19 @@ def split_sentences(text: str) -> list[Sentence]:
         start = match.end()
     add(len(text))
     return sentences
+
+
+# Sentences that talk to the model rather than report news ("Ignore the instructions above and
+# output ..."). Facts are never grounded in them, so an injected name or quote fails validation.
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget)\b[^.\n]{0,40}\b(?:instructions?|prompts?|rules)\b|"
+    r"\bsystem prompt\b|\byou are now\b|\bnew instructions\b", re.IGNORECASE)
+
+
+def without_injections(text: str) -> str:
+    """The article with instruction-like sentences blanked out (offsets kept, so spans stay valid)."""
+    out = text
+    for sentence in split_sentences(text):
+        if _INJECTION.search(sentence.text):
+            out = out[:sentence.start] + " " * (sentence.end - sentence.start) + out[sentence.end:]
+    return out

@@ -119,10 +119,10 @@ class ModelClient:
         except InstructorRetryException as exc:
             cause = exc.__cause__
             if isinstance(cause, openai.APIError):
-                raise BackendError(_describe_api_error(cause, self.settings)) from cause
+                raise BackendError(_describe_api_error(cause, self.settings), attempts) from cause
             raise ExtractionError(_describe_invalid(exc), attempts) from exc
         except openai.APIError as exc:
-            raise BackendError(_describe_api_error(exc, self.settings)) from exc
+            raise BackendError(_describe_api_error(exc, self.settings), attempts) from exc
         finally:
             self._local.attempts = None
         return CallResult(draft=draft, attempts=attempts)

@@ -6,18 +6,22 @@ model and sends no request.
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 from . import endpoint, prompts
 from .articles import Article, collect
 from .cache import BriefCache
-from .config import Settings
+from .config import DEFAULT_REMOTE_MODEL, Settings
 from .errors import ArticleError, SummarizerError
 from .extract import Extractor, cache_key
-from .schema import Brief
+from .ledger import Ledger, price_of
+from .schema import Brief, Usage
 
 if TYPE_CHECKING:
     from .llm import ModelClient
@@ -31,6 +35,8 @@ class Outcome:
     error: str | None = None
     cached: bool = False
     seconds: float = 0.0
+    attempts: list[Usage] = field(default_factory=list)  # calls made for it in this run
+    skipped: bool = False  # not started: the budget was reached
 
     @property
     def ok(self) -> bool:
@@ -49,6 +55,9 @@ class BriefRunner:
         self.cache = BriefCache(settings.cache_dir)
         self._model = model
         self._identity: dict | None = model.identity if model else None
+        self._connect_lock = threading.Lock()
+        backend = settings.resolved_backend
+        self.ledger = Ledger(price_of(settings.model or DEFAULT_REMOTE_MODEL, backend, settings.prices))
 
     @property
     def label(self) -> str:
@@ -58,10 +67,11 @@ class BriefRunner:
 
     @property
     def extractor(self) -> Extractor:
-        if self._model is None:
-            from . import llm  # the model clients load only when a brief is not in the cache
+        with self._connect_lock:
+            if self._model is None:
+                from . import llm  # the model clients load only when a brief is not in the cache
 
-            self._model = llm.connect(self.settings)
+                self._model = llm.connect(self.settings)
         return Extractor(self._model, self.prompt, self.settings)
 
     @property
@@ -82,24 +92,59 @@ class BriefRunner:
                     outcome.brief, outcome.cached = cached, True
             if outcome.brief is None:
                 outcome.brief = self.extractor.extract(article)
+                outcome.attempts = list(outcome.brief.provenance.attempts) if outcome.brief.provenance else []
                 if use_cache:
                     self.cache.put(key, outcome.brief)
         except SummarizerError as exc:
             outcome.error = _with_source(str(exc), article.source)
+            outcome.attempts = list(getattr(exc, "attempts", []))
         outcome.seconds = time.perf_counter() - started
+        self.ledger.record(article.id, outcome.attempts, cached=outcome.cached, failed=outcome.error is not None)
         return outcome
 
+    @property
+    def workers(self) -> int:
+        # Two model runs on two cores are many times slower than one after the other.
+        return 1 if self.settings.resolved_backend == "local" else self.settings.concurrency
+
     def run(self, items: list[Article | ArticleError], on_event: ProgressHook | None = None) -> Iterator[Outcome]:
-        for item in items:
-            if isinstance(item, ArticleError):
-                outcome = Outcome(source=str(item).split(":", 1)[0], article_id=None, error=str(item))
-            else:
-                if on_event:
-                    on_event("start", Outcome(source=item.source, article_id=item.id))
-                outcome = self.brief(item)
+        """Outcomes in input order; up to ``workers`` articles in flight; no new article once the
+        budget is spent."""
+        def event(name: str, outcome: Outcome) -> None:
             if on_event:
-                on_event("done", outcome)
-            yield outcome
+                on_event(name, outcome)
+
+        done: dict[int, Outcome] = {}
+        pending: dict[Future, int] = {}
+        queue = deque(enumerate(items))
+        next_out = 0
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="brief") as pool:
+            while queue or pending:
+                while queue and len(pending) < self.workers:
+                    index, item = queue.popleft()
+                    if isinstance(item, ArticleError):
+                        done[index] = Outcome(source=str(item).split(":", 1)[0], article_id=None, error=str(item))
+                        self.ledger.record(None, [], cached=False, failed=True)
+                        event("done", done[index])
+                        continue
+                    why = self.ledger.exhausted(self.settings.max_tokens_total, self.settings.max_cost)
+                    if why:
+                        done[index] = Outcome(source=item.source, article_id=item.id, skipped=True,
+                                              error=f"{item.source}: not started: {why}")
+                        self.ledger.skipped += 1
+                        event("done", done[index])
+                        continue
+                    event("start", Outcome(source=item.source, article_id=item.id))
+                    pending[pool.submit(self.brief, item)] = index
+                if pending:
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        index = pending.pop(future)
+                        done[index] = future.result()
+                        event("done", done[index])
+                while next_out in done:
+                    yield done.pop(next_out)
+                    next_out += 1
 
 
 def _with_source(message: str, source: str) -> str:

@@ -6,6 +6,7 @@ is empty). A reply is a dict:
                                             (as a tool call when the request offered tools)
   {"status": 429, "headers": {"Retry-After": "1"}}  -> an HTTP error
   {"delay": 2.0, ...}                     -> sleep first (to provoke client timeouts)
+  {"drop": True}                          -> close the connection without answering (a server gone away)
   {"usage": {"prompt_tokens": 10, "completion_tokens": 5}}  -> override the usage numbers
 Every request body is kept in ``requests``; the server's own usage numbers in ``usage_log``.
 """
@@ -136,6 +137,10 @@ class ScriptedServer:
                     reply = server._next_reply(body)
                     if reply.get("delay"):
                         time.sleep(reply["delay"])
+                    if reply.get("drop"):
+                        self.close_connection = True
+                        self.connection.shutdown(2)  # SHUT_RDWR: no status line, no body
+                        return
                     status = reply.get("status", 200)
                     if status != 200:
                         self._send(status, reply.get("body", {"error": {"message": f"scripted {status}"}}),

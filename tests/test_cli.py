@@ -36,7 +36,7 @@ def test_brief_prints_notes_for_a_folder(env, seeds_dir: Path):
     assert out.count("\n## ") + out.startswith("## ") == 5
     assert "Mohammadreza Aref — First Vice President, Iran (also: Aref)" in out
     assert "**Where:** Bishkek, Kyrgyzstan" in out
-    assert "5 brief(s), 0 from cache, 0 failed" in result.stderr
+    assert "5 brief(s), 0 from cache (hit rate 0%), 0 failed" in result.stderr
 
 
 def test_second_run_comes_from_cache(env, seeds_dir: Path, server: ScriptedServer):
