@@ -30,9 +30,12 @@ app = typer.Typer(
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 cache_app = typer.Typer(help="Inspect or empty the disk cache of briefs.", no_args_is_help=True)
+batch_app = typer.Typer(help="Large corpora through the OpenAI Batch API: submit, status, collect (resumable).",
+                        no_args_is_help=True)
 model_app = typer.Typer(help="The embedded model's weights.", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 app.add_typer(model_app, name="model")
+app.add_typer(batch_app, name="batch")
 
 err = Console(stderr=True, highlight=False)
 
@@ -279,6 +282,57 @@ def report_command(
     typer.echo(f"{len(built.meetings)} meeting(s), {len(built.people)} people from {len(briefs)} brief(s): "
                + ", ".join(str(p) for p in written[:2]) + f" and {len(written) - 2} table files in {out}")
     raise typer.Exit(1 if failed else 0)
+
+
+StateOpt = Annotated[Path, typer.Option("--state", help="Folder that records the batch's progress.")]
+
+
+@batch_app.command("submit")
+def batch_submit(
+    paths: Annotated[list[str], typer.Argument(help="Article files, folders or globs.")],
+    state: StateOpt = Path("batch"), prompt: PromptOpt = None, model: ModelOpt = None, base_url: BaseUrlOpt = None,
+    mode: ModeOpt = None, cache_dir: CacheDirOpt = None,
+) -> None:
+    """Write the requests, upload them and create the batch; run again to resume after an interruption.
+
+    Articles already in the cache are left out. Needs a single-call prompt (default here: brief@v1).
+    """
+    from . import batch
+
+    settings = _settings(prompt=prompt or "brief@v1", model=model, base_url=base_url, mode=mode,
+                         cache_dir=cache_dir, backend="openai")
+    try:
+        done = batch.submit(paths, settings, state, log=lambda m: err.print(m, highlight=False))
+    except SummarizerError as exc:
+        _fail(str(exc))
+    typer.echo(f"batch {done.batch_id}: {done.status}, {len(done.articles)} article(s); state in {state}")
+
+
+@batch_app.command("status")
+def batch_status(state: StateOpt = Path("batch"), base_url: BaseUrlOpt = None) -> None:
+    """The batch's status and request counts."""
+    from . import batch
+
+    settings = _settings(base_url=base_url, backend="openai")
+    try:
+        current, counts = batch.status(settings, state)
+    except SummarizerError as exc:
+        _fail(str(exc))
+    counted = ", ".join(f"{k} {v}" for k, v in counts.items())
+    typer.echo(f"batch {current.batch_id}: {current.status}" + (f" ({counted})" if counted else ""))
+
+
+@batch_app.command("collect")
+def batch_collect(state: StateOpt = Path("batch"), base_url: BaseUrlOpt = None, cache_dir: CacheDirOpt = None) -> None:
+    """Download the results, validate and ground them, and write the briefs into the cache."""
+    from . import batch
+
+    settings = _settings(base_url=base_url, cache_dir=cache_dir, backend="openai")
+    try:
+        done = batch.collect_results(settings, state, log=lambda m: err.print(m, highlight=False))
+    except SummarizerError as exc:
+        _fail(str(exc))
+    raise typer.Exit(1 if done.failed else 0)
 
 
 @app.command("prompts")

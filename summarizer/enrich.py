@@ -344,7 +344,9 @@ def complete(brief: Brief, text: str) -> Brief:
         venue = meeting.venue
         venue.city, venue.country = _value(venue.city), _value(venue.country)
         occasion = _value(venue.occasion)
-        venue.occasion = occasion if occasion and grounding.name_in_text(occasion, text) else None
+        # An occasion is a named event ("Caspian Summit"), stated in the article; not "summit" or "visit".
+        named_event = occasion and any(c.isupper() for c in occasion) and grounding.name_in_text(occasion, text)
+        venue.occasion = occasion if named_event else None
         meeting.date.text = _value(meeting.date.text)
     brief.meetings = [m for m in brief.meetings if not _is_aggregate(m, brief.meetings)]
     _complete_pairs(brief.meetings, text)

@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 
+def describe_validation(exc: Exception, limit: int = 3) -> str:
+    """A pydantic ValidationError as one line: 'meetings.0.format: Input should be ...; ...'."""
+    errors = getattr(exc, "errors", None)
+    if not callable(errors):
+        return " ".join(str(exc).split())
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'reply'}: {e['msg']}" for e in errors()[:limit])
+
+
 class SummarizerError(Exception):
     """Base class for every error this package raises on purpose."""
 

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from . import grounding, scoring
 from .articles import Article, read_file
 from .config import Settings
-from .errors import ArticleError, GoldError
+from .errors import ArticleError, GoldError, describe_validation
 from .pipeline import BriefRunner, Outcome
 from .schema import Brief
 
@@ -48,9 +48,7 @@ def load_gold(gold_dir: Path, articles_dir: Path) -> list[LabelledArticle]:
         try:
             gold = Brief.model_validate_json(path.read_bytes(), context={"article": article.text})
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise GoldError(f"{path}: invalid gold brief at {where}: {first['msg']}") from None
+            raise GoldError(f"{path}: invalid gold brief at {describe_validation(exc, limit=1)}") from None
         if gold.article_id != path.stem:
             raise GoldError(f"{path}: article_id {gold.article_id!r} does not match the file name")
         out.append(LabelledArticle(article, gold))

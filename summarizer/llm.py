@@ -28,7 +28,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 
 from . import endpoint
 from .config import DEFAULT_REMOTE_MODEL, Settings
-from .errors import BackendError, ExtractionError
+from .errors import BackendError, ExtractionError, describe_validation
 from .schema import Usage
 
 MAX_RETRY_AFTER = 60.0  # seconds; a longer Retry-After is capped rather than obeyed blindly
@@ -133,8 +133,7 @@ def _describe_invalid(exc: Any) -> str:
     failed = getattr(exc, "failed_attempts", None) or []
     last = failed[-1].exception if failed else exc.__cause__
     if isinstance(last, ValidationError):
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'reply'}: {e['msg']}" for e in last.errors()[:3])
+        problems = describe_validation(last)
     else:
         problems = _first_line(str(last or exc))
     return f"model reply invalid after {getattr(exc, 'n_attempts', len(failed)) or len(failed)} attempt(s): {problems}"

@@ -223,6 +223,19 @@ def _position(words: str | None, sentence: str) -> int | None:
     return min(spots) if spots else None
 
 
+def _role(person: str | None, sentence: str) -> str | None:
+    """'inviter' when named as the agent ('an invitation from X', 'invited by X'), 'invitee' when named
+    after an active inviting verb ('invited X', 'an invitation to X'), else None."""
+    at = _position(person, sentence)
+    verb = _INVITING.search(sentence)
+    if at is None or verb is None:
+        return None
+    passive = re.search(r"invit\w*\s+(?:from|by|of)\b", sentence, re.IGNORECASE)
+    if passive and at > passive.start():
+        return "inviter"
+    return "invitee" if at > verb.start() else "inviter"
+
+
 def _oriented(inviter: str | None, invitee: str, sentence: str) -> tuple[str | None, str]:
     """Swap a reversed pair. Active ('A invited B', 'he extended an invitation to B'): the invitee is
     named after the verb. Passive ('upon an invitation from A', 'invited by A'): the inviter is."""
@@ -258,7 +271,7 @@ def _invitation_home(inv: InvitationDraft, meetings: list[Meeting], segments: li
     order = sorted(range(len(meetings)), key=lambda i: -(takes_part(inv.invitee, meetings[i])
                                                           + takes_part(inv.inviter, meetings[i])))
     def consistent(sentence: grounding.Sentence) -> bool:  # names the invitee where an invitee stands
-        return named(sentence, by_name) and _oriented(inv.inviter, inv.invitee, sentence.text)[1] == inv.invitee
+        return named(sentence, by_name) and _role(inv.invitee, sentence.text) == "invitee"
 
     for test in (consistent, lambda s: named(s, by_name), lambda s: named(s, by_event), lambda s: True):
         for i in order:
@@ -289,12 +302,13 @@ def _attach_invitations(meetings: list[Meeting], segments: list[list[grounding.S
             or inv.invitee
         inviter = _resolve_person(enrich.clean_name(inv.inviter or "", None) or inv.inviter, meeting.participants, text)
         inviter, invitee = _oriented(inviter, invitee, sentence.text)
+        if inviter and enrich.same_person(inviter, invitee):
+            inviter = None  # a model that names the invitee twice does not know the inviter
         others = [p.name for p in meeting.participants if not enrich.same_person(p.name, invitee)]
         if inviter is None and len(others) == 1 and len(others) < len(meeting.participants):
             inviter = others[0]  # "he invited X": the other side of a two-person meeting
-        if inviter and enrich.same_person(inviter, invitee):
-            inviter = None
-        if any(enrich.same_person(invitee, i.invitee or "") and i.evidence == sentence.text
+        if any(enrich.same_person(invitee, i.invitee or "")
+               and (i.evidence == sentence.text or grounding.name_key(i.event or "") == grounding.name_key(inv.event or ""))
                for i in meeting.invitations):
             continue  # the same invitation twice
         meeting.invitations.append(Invitation(inviter=inviter, invitee=invitee, event=inv.event, place=inv.place,

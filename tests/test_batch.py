@@ -1,0 +1,74 @@
+"""The Batch API flow against a loopback server with files and batches endpoints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from summarizer import batch
+from summarizer.cache import BriefCache
+from summarizer.cli import app
+from summarizer.config import Settings
+from summarizer.errors import ConfigError
+
+from .conftest import SEEDS
+from .openai_stub import ScriptedServer
+
+
+def _settings(server: ScriptedServer, tmp_path: Path, prompt: str = "brief@v1") -> Settings:
+    return Settings(backend="openai", base_url=server.url, api_key="k", model="gpt-4o-mini", prompt=prompt,
+                    cache_dir=tmp_path / "cache", max_transport_retries=0)
+
+
+def test_batch_round_trip_fills_the_cache_interactive_runs_use(server: ScriptedServer, tmp_path: Path):
+    env = {"OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": "k", "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache")}
+    state = tmp_path / "state"
+    run = CliRunner()
+    submitted = run.invoke(app, ["batch", "submit", str(SEEDS), "--state", str(state)], env=env)
+    assert submitted.exit_code == 0, submitted.output
+    assert "batch-1: in_progress, 5 article(s)" in submitted.stdout
+
+    early = run.invoke(app, ["batch", "collect", "--state", str(state)], env=env)
+    assert early.exit_code == 2 and "not completed; try again later" in early.stderr
+
+    collected = run.invoke(app, ["batch", "collect", "--state", str(state)], env=env)
+    assert collected.exit_code == 0, collected.output
+    assert "collected 5 of 5" in collected.stderr
+    assert len(BriefCache(tmp_path / "cache").entries()) == 5
+    assert [c for c in server.calls if c.endswith("/content")] == ["GET /v1/files/file-out-batch-1/content"]
+
+    chat_requests = len(server.requests)
+    interactive = run.invoke(app, ["brief", str(SEEDS), "--prompt", "brief@v1", "-f", "jsonl"], env=env)
+    assert interactive.exit_code == 0 and "5 from cache" in interactive.stderr
+    assert len(server.requests) == chat_requests  # nothing asked again
+
+
+def test_interrupted_submit_resumes_without_uploading_twice(server: ScriptedServer, tmp_path: Path):
+    settings, state = _settings(server, tmp_path), tmp_path / "state"
+    server.fail_next["POST /v1/batches"] = 500  # the process dies between upload and create
+    with pytest.raises(Exception):
+        batch.submit([str(SEEDS)], settings, state, log=lambda _m: None)
+    assert batch.BatchState.load(state).input_file_id == "file-1"
+    resumed = batch.submit([str(SEEDS)], settings, state, log=lambda _m: None)
+    assert resumed.batch_id == "batch-1"
+    assert server.calls.count("POST /v1/files") == 1
+
+
+def test_collect_validates_and_grounds_each_reply(server: ScriptedServer, tmp_path: Path):
+    settings, state = _settings(server, tmp_path), tmp_path / "state"
+    invented = {"json": {"summary": "x", "meetings": [{"participants": [{"name": "Nobody Atall"}]}]}}
+    server.enqueue(invented)  # the first article's reply
+    batch.submit([str(SEEDS)], settings, state, log=lambda _m: None)
+    batch.status(settings, state)
+    done = batch.collect_results(settings, state, log=lambda _m: None)
+    assert len(done.collected) == 4
+    assert "does not occur in the article" in done.failed["000_53c3ff3e3e7fd5e7"]
+    again = batch.collect_results(settings, state, log=lambda _m: None)  # idempotent
+    assert len(again.collected) == 4
+
+
+def test_a_prompt_with_follow_ups_is_refused(server: ScriptedServer, tmp_path: Path):
+    with pytest.raises(ConfigError, match="follow-up questions"):
+        batch.submit([str(SEEDS)], _settings(server, tmp_path, prompt="brief@v3"), tmp_path / "s")
