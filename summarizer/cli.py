@@ -79,8 +79,9 @@ def _print_error(message: str) -> None:
 
 
 def run_with_progress(runner: BriefRunner, items: list, quiet: bool = False) -> list[Outcome]:
-    """Run the briefs, with a progress bar on stderr when there is more than one article."""
-    show = not quiet and len(items) > 1
+    """Run the briefs, with progress on stderr (current article, elapsed time) when there is more than
+    one article, or when the embedded model takes its ~20 s on even one."""
+    show = not quiet and (len(items) > 1 or runner.settings.resolved_backend == "local")
     outcomes: list[Outcome] = []
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())

@@ -8,9 +8,35 @@ exact characters back, so stored evidence is always verbatim).
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
 import unicodedata
 from dataclasses import dataclass
+
+# The article a reply must be grounded in. Validators read it from pydantic's validation context
+# when one is given (gold files, batch results) or else from this variable, which the model call
+# sets: passing it to instructor as `context` would make instructor render every message, the
+# article included, as a Jinja template.
+_GROUNDS: ContextVar[dict[str, Any] | None] = ContextVar("summarizer_grounds", default=None)
+
+
+def validation_context(info: Any) -> dict[str, Any]:
+    context = getattr(info, "context", None)
+    return context if isinstance(context, dict) else (_GROUNDS.get() or {})
+
+
+@contextmanager
+def grounded_in(context: dict[str, Any]) -> Iterator[None]:
+    token = _GROUNDS.set(context)
+    try:
+        yield
+    finally:
+        _GROUNDS.reset(token)
+
 
 _TYPOGRAPHIC = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
@@ -25,6 +51,7 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+@functools.lru_cache(maxsize=1024)  # the article is keyed again for every name checked against it
 def name_key(text: str) -> str:
     """A name reduced to lowercase words: accents, punctuation and extra spaces removed."""
     return " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
@@ -35,7 +62,8 @@ def name_in_text(name: str, text: str) -> bool:
     return bool(key) and f" {key} " in f" {name_key(text)} "
 
 
-def _collapse_with_map(text: str) -> tuple[str, list[int]]:
+@functools.lru_cache(maxsize=64)
+def _collapse_with_map(text: str) -> tuple[str, tuple[int, ...]]:
     """Collapse whitespace runs to one space and fold quote marks; map each kept char to its source index."""
     out: list[str] = []
     index: list[int] = []
@@ -50,7 +78,7 @@ def _collapse_with_map(text: str) -> tuple[str, list[int]]:
         in_space = False
         out.append(ch.translate(_TYPOGRAPHIC))
         index.append(i)
-    return "".join(out), index
+    return "".join(out), tuple(index)
 
 
 def find_quote(quote: str, text: str) -> tuple[int, int] | None:

@@ -26,7 +26,7 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 from pydantic import BaseModel, ValidationError
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
-from . import endpoint
+from . import endpoint, grounding
 from .config import DEFAULT_REMOTE_MODEL, Settings
 from .errors import BackendError, ExtractionError, describe_validation
 from .schema import Usage
@@ -108,10 +108,11 @@ class ModelClient:
              context: dict[str, Any], generation: dict[str, Any]) -> CallResult:
         self._local.attempts = attempts = []
         try:
-            draft = self.client.chat.completions.create(
-                model=self.request_model, messages=messages, response_model=response_model,
-                max_retries=self.settings.max_reasks, context=context, strict=False, **generation,
-            )
+            with grounding.grounded_in(context):  # not instructor's `context`: see grounding._GROUNDS
+                draft = self.client.chat.completions.create(
+                    model=self.request_model, messages=messages, response_model=response_model,
+                    max_retries=self.settings.max_reasks, strict=False, **generation,
+                )
         except IncompleteOutputException as exc:
             raise ExtractionError(
                 f"model reply cut off at max_tokens={generation.get('max_tokens')} (is the model looping?)",

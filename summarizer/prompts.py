@@ -10,6 +10,7 @@ it is the shared prefix that a local model keeps evaluated between articles.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -27,6 +28,11 @@ _PART = re.compile(r"^\[(system|user|assistant)\]\s*$", re.MULTILINE)
 _FOLLOW_UP = re.compile(r"^\[follow-up ([a-z_]+)\]\s*$", re.MULTILINE)
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=False,
                           trim_blocks=True, lstrip_blocks=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(template: str) -> jinja2.Template:
+    return _ENV.from_string(template)  # compiling costs more than rendering: once per template
 
 
 def default_prompts_dir() -> Path:
@@ -55,14 +61,14 @@ class Prompt:
 
     def render(self, **variables: Any) -> list[dict[str, str]]:
         try:
-            return [{"role": role, "content": _ENV.from_string(template).render(**variables).strip()}
+            return [{"role": role, "content": _compiled(template).render(**variables).strip()}
                     for role, template in self.messages]
         except jinja2.TemplateError as exc:
             raise PromptError(f"{self.path}: cannot render {self.ref}: {exc}") from exc
 
     def render_follow_up(self, name: str, **variables: Any) -> dict[str, str]:
         try:
-            return {"role": "user", "content": _ENV.from_string(self.follow_ups[name]).render(**variables).strip()}
+            return {"role": "user", "content": _compiled(self.follow_ups[name]).render(**variables).strip()}
         except jinja2.TemplateError as exc:
             raise PromptError(f"{self.path}: cannot render follow-up {name!r} of {self.ref}: {exc}") from exc
 

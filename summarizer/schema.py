@@ -70,8 +70,7 @@ MeetingFormat = Literal["in_person", "phone", "video", "unspecified"]
 
 
 def _article(info: ValidationInfo) -> str | None:
-    ctx = info.context
-    return ctx.get("article") if isinstance(ctx, dict) else None
+    return grounding.validation_context(info).get("article")
 
 
 class _Model(BaseModel):

@@ -28,15 +28,19 @@ from . import areas, enrich, grounding
 from .schema import AgreedArea, Area, Brief, Invitation, Meeting, MeetingFormat, Participant, Venue, MeetingDate
 
 
-def _context(info: ValidationInfo) -> dict[str, Any]:
-    return info.context if isinstance(info.context, dict) else {}
+class _Draft(BaseModel):
+    """A response model: what the model fills in (fields it adds are ignored, not fatal)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+_context = grounding.validation_context
 
 
 # ---------------------------------------------------------------- full shape
 
 
-class FullDraft(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class FullDraft(_Draft):
 
     summary: str = Field(description="Two or three neutral sentences: who met whom, where, about what.")
     meetings: list[Meeting] = Field(default_factory=list, max_length=8,
@@ -46,8 +50,7 @@ class FullDraft(BaseModel):
 # ---------------------------------------------------------------- compact shape
 
 
-class CompactPerson(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class CompactPerson(_Draft):
 
     name: str
     title: str | None
@@ -71,8 +74,7 @@ def _sentence_in_range(number: int | None, info: ValidationInfo) -> int | None:
     return number
 
 
-class CompactArea(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class CompactArea(_Draft):
 
     area: Area
     sentence: int
@@ -80,8 +82,7 @@ class CompactArea(BaseModel):
     _check_sentence = field_validator("sentence")(_sentence_in_range)
 
 
-class CompactInvitation(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class CompactInvitation(_Draft):
 
     inviter: str | None
     invitee: str
@@ -93,8 +94,7 @@ class CompactInvitation(BaseModel):
     _check_sentence = field_validator("sentence")(_sentence_in_range)
 
 
-class CompactMeeting(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class CompactMeeting(_Draft):
 
     people: list[CompactPerson] = Field(min_length=1, max_length=6)
     city: str | None
@@ -106,8 +106,7 @@ class CompactMeeting(BaseModel):
     invitations: list[CompactInvitation] = Field(max_length=3)
 
 
-class CompactDraft(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class CompactDraft(_Draft):
 
     meetings: list[CompactMeeting] = Field(max_length=5)
 
@@ -120,8 +119,7 @@ def _text(max_length: int) -> Any:
     return Field(max_length=max_length)
 
 
-class MeetingPerson(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class MeetingPerson(_Draft):
 
     name: str = _text(80)
     title: str | None = _text(120)
@@ -137,8 +135,7 @@ class MeetingPerson(BaseModel):
         return name
 
 
-class MeetingDraft(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class MeetingDraft(_Draft):
 
     people: list[MeetingPerson] = Field(min_length=1, max_length=4)
     city: str | None = _text(60)
@@ -148,14 +145,12 @@ class MeetingDraft(BaseModel):
     format: MeetingFormat
 
 
-class MeetingsDraft(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class MeetingsDraft(_Draft):
 
     meetings: list[MeetingDraft] = Field(max_length=4)
 
 
-class InvitationDraft(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class InvitationDraft(_Draft):
 
     inviter: str | None = _text(120)
     invitee: str = _text(120)
@@ -164,8 +159,7 @@ class InvitationDraft(BaseModel):
     when: str | None = _text(60)
 
 
-class InvitationsDraft(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class InvitationsDraft(_Draft):
 
     invitations: list[InvitationDraft] = Field(max_length=3)
 

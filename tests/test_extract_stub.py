@@ -196,3 +196,14 @@ def test_each_instructor_mode_round_trips(server: ScriptedServer, settings: Sett
     assert outcome.ok, outcome.error
     assert key in server.requests[0]
     assert outcome.brief.meetings[0].venue.city == "Bishkek"
+
+
+def test_article_text_reaches_the_model_verbatim(server: ScriptedServer, settings: Settings, tmp_path: Path):
+    """Braces in an article are text, not a template: {{ 7*7 }} stays {{ 7*7 }}."""
+    article = tmp_path / "braces.txt"
+    text = "Minister Ana Soto met Minister Rui Costa in Lisbon.\n  They noted {{ 7*7 }} and {# a remark #} twice.\n"
+    article.write_text(text, encoding="utf-8")
+    outcome = brief_paths([str(article)], settings)[0]
+    assert outcome.ok, outcome.error
+    sent = server.requests[0]["messages"][-1]["content"]
+    assert "{{ 7*7 }}" in sent and "{# a remark #}" in sent and "  They noted" in sent
