@@ -143,6 +143,25 @@ def _invitation_match(p: Invitation, g: Invitation) -> bool:
     return g.inviter is None or person_matches(p.inviter, g.inviter)
 
 
+def _matched(pred: list[Any], gold: list[Any], pairs: list[tuple[int, int]], what: str,
+             show: Any, diff: list[str]) -> Counts:
+    """Counts for a one-to-one matching, noting each unmatched item as extra or missed."""
+    hit_pred, hit_gold = {a for a, _ in pairs}, {b for _, b in pairs}
+    diff += [f"{what.format('extra')} {show(x)}" for k, x in enumerate(pred) if k not in hit_pred]
+    diff += [f"{what.format('missed')} {show(x)}" for k, x in enumerate(gold) if k not in hit_gold]
+    return Counts(len(pairs), len(pred) - len(pairs), len(gold) - len(pairs))
+
+
+def _compare(acc: Accuracy, predicted: str | None, gold_value: str | None, what: str, diff: list[str]) -> None:
+    """Accuracy over non-null gold values (a null gold field is not scored)."""
+    if gold_value is None:
+        return
+    ok = _same_text(predicted, gold_value)
+    acc.add(Accuracy(int(ok), 1))
+    if not ok:
+        diff.append(f"{what} {predicted!r}, gold {gold_value!r}")
+
+
 def _who(m: Meeting) -> str:
     return " / ".join(p.name for p in m.participants) or "(nobody)"
 
@@ -172,49 +191,26 @@ def score_article(pred: Brief, gold: Brief, text: str | None = None) -> ArticleS
 
     for i, j in pairs:
         p, g = pred.meetings[i], gold.meetings[j]
+        where = f"meeting {j + 1}"
         people = _one_to_one(p.participants, g.participants, _participant_match)
-        c = s.prf["participants"]
-        c.tp += len(people)
-        c.fp += len(p.participants) - len(people)
-        c.fn += len(g.participants) - len(people)
-        for k, pp in enumerate(p.participants):
-            if k not in {a for a, _ in people}:
-                diff.append(f"meeting {j + 1}: extra participant {pp.name}")
-        for k, gp in enumerate(g.participants):
-            if k not in {b for _, b in people}:
-                diff.append(f"meeting {j + 1}: missed participant {gp.name}")
+        s.prf["participants"].add(_matched(p.participants, g.participants, people, f"{where}: {{}} participant",
+                                           lambda x: x.name, diff))
         for a, b in people:
             pp, gp = p.participants[a], g.participants[b]
             for name in ("title", "country"):
-                gold_value = getattr(gp, name)
-                if gold_value is None:
-                    continue
-                ok = _same_text(getattr(pp, name), gold_value)
-                s.acc[name].add(Accuracy(int(ok), 1))
-                if not ok:
-                    diff.append(f"meeting {j + 1}: {gp.name} {name} {getattr(pp, name)!r}, gold {gold_value!r}")
+                _compare(s.acc[name], getattr(pp, name), getattr(gp, name), f"{where}: {gp.name} {name}", diff)
         for name in ("city", "country"):
-            gold_value = getattr(g.venue, name)
-            if gold_value is None:
-                continue
-            ok = _same_text(getattr(p.venue, name), gold_value)
-            s.acc[f"venue_{name}"].add(Accuracy(int(ok), 1))
-            if not ok:
-                diff.append(f"meeting {j + 1}: venue {name} {getattr(p.venue, name)!r}, gold {gold_value!r}")
+            _compare(s.acc[f"venue_{name}"], getattr(p.venue, name), getattr(g.venue, name),
+                     f"{where}: venue {name}", diff)
         p_areas, g_areas = {a.area for a in p.agreed_areas}, {a.area for a in g.agreed_areas}
         s.prf["areas"].add(Counts(len(p_areas & g_areas), len(p_areas - g_areas), len(g_areas - p_areas)))
         if p_areas - g_areas:
-            diff.append(f"meeting {j + 1}: extra areas {sorted(a.value for a in p_areas - g_areas)}")
+            diff.append(f"{where}: extra areas {sorted(a.value for a in p_areas - g_areas)}")
         if g_areas - p_areas:
-            diff.append(f"meeting {j + 1}: missed areas {sorted(a.value for a in g_areas - p_areas)}")
+            diff.append(f"{where}: missed areas {sorted(a.value for a in g_areas - p_areas)}")
         invs = _one_to_one(p.invitations, g.invitations, _invitation_match)
-        s.prf["invitations"].add(Counts(len(invs), len(p.invitations) - len(invs), len(g.invitations) - len(invs)))
-        for k, inv in enumerate(p.invitations):
-            if k not in {a for a, _ in invs}:
-                diff.append(f"meeting {j + 1}: extra invitation {inv.inviter} -> {inv.invitee}")
-        for k, inv in enumerate(g.invitations):
-            if k not in {b for _, b in invs}:
-                diff.append(f"meeting {j + 1}: missed invitation {inv.inviter} -> {inv.invitee}")
+        s.prf["invitations"].add(_matched(p.invitations, g.invitations, invs, f"{where}: {{}} invitation",
+                                          lambda x: f"{x.inviter} -> {x.invitee}", diff))
 
     ok_count = len(pred.meetings) == len(gold.meetings)
     s.acc["meeting_count"].add(Accuracy(int(ok_count), 1))

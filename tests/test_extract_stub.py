@@ -91,30 +91,36 @@ def test_invented_participant_is_rejected_by_grounding_and_reasked(server: Scrip
     assert "Boris Inventedov" not in names
 
 
-def test_paraphrased_quote_is_rejected_and_reasked(server: ScriptedServer, settings: Settings):
+def _paraphrase(reply: dict) -> None:
+    reply["meetings"][0]["agreed_areas"][0]["evidence"] = "Aref wants much deeper economic links with Kyrgyzstan"
+
+
+def _unknown_area(reply: dict) -> None:
+    reply["meetings"][0]["areas"][0]["area"] = "space_exploration"
+
+
+@pytest.mark.parametrize("prompt, shape, spoil, message", [
+    ("brief@v1", "FullDraft", _paraphrase, "not a verbatim quote"),
+    ("brief@v2", "CompactDraft", _unknown_area, "space_exploration"),
+])
+def test_rejected_reply_is_reasked_with_the_validator_message(server: ScriptedServer, settings: Settings,
+                                                              prompt, shape, spoil, message):
+    settings.prompt = prompt
+    good = _good(shape=shape)
+    bad = json.loads(json.dumps(good["json"]))
+    spoil(bad)
+    server.enqueue({"json": bad}, good)
+    outcome = _one(settings)
+    assert outcome.ok, outcome.error
+    assert message in _last_user_message(server.requests[1])
+
+
+def test_evidence_is_stored_verbatim_with_its_span(server: ScriptedServer, settings: Settings):
     settings.prompt = "brief@v1"
-    good = _good(shape="FullDraft")
-    bad = json.loads(json.dumps(good["json"]))
-    bad["meetings"][0]["agreed_areas"][0]["evidence"] = "Aref wants much deeper economic links with Kyrgyzstan"
-    server.enqueue({"json": bad}, good)
     outcome = _one(settings)
-    assert outcome.ok, outcome.error
-    assert "not a verbatim quote" in _last_user_message(server.requests[1])
     text = (SEEDS / f"{SEED_000}.txt").read_text()
-    for area in outcome.brief.meetings[0].agreed_areas:
-        start, end = area.evidence_span
-        assert text[start:end] == area.evidence
-
-
-def test_unknown_area_label_is_rejected(server: ScriptedServer, settings: Settings):
-    settings.prompt = "brief@v2"
-    good = _good(shape="CompactDraft")
-    bad = json.loads(json.dumps(good["json"]))
-    bad["meetings"][0]["areas"][0]["area"] = "space_exploration"
-    server.enqueue({"json": bad}, good)
-    outcome = _one(settings)
-    assert outcome.ok, outcome.error
-    assert "space_exploration" in _last_user_message(server.requests[1])
+    areas = outcome.brief.meetings[0].agreed_areas
+    assert areas and all(text[a.evidence_span[0]:a.evidence_span[1]] == a.evidence for a in areas)
 
 
 def test_reasks_are_bounded_and_failure_is_one_clear_line(server: ScriptedServer, settings: Settings):
