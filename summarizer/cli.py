@@ -58,7 +58,7 @@ ConcurrencyOpt = Annotated[Optional[int], typer.Option(
 MaxTokensOpt = Annotated[Optional[int], typer.Option(
     "--max-tokens-total", min=1, help="Budget: start no new article once this many tokens are spent.")]
 MaxCostOpt = Annotated[Optional[float], typer.Option(
-    "--max-cost", min=0, help="Budget in USD (priced per model; see `[prices]` in the config).")]
+    "--max-cost", min=0, help="Budget in USD (priced per model; add your own under prices in the config file).")]
 CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache folder (default: XDG cache dir).")]
 
 
