@@ -218,30 +218,26 @@ def _position(words: str | None, sentence: str) -> int | None:
 
 
 def _role(person: str | None, sentence: str) -> str | None:
-    """'inviter' when named as the agent ('an invitation from X', 'invited by X'), 'invitee' when named
-    after an active inviting verb ('invited X', 'an invitation to X'), else None."""
+    """How the sentence names a person. Active ('A invited B', 'an invitation to B'): after the verb is
+    the invitee, before it the inviter. Passive ('an invitation from A, B ...', 'B was invited by A'):
+    the phrase right after 'from'/'by' is the inviter, anyone else the invitee. None: not named."""
     at = _position(person, sentence)
     verb = _INVITING.search(sentence)
     if at is None or verb is None:
         return None
     passive = re.search(r"invit\w*\s+(?:from|by|of)\b", sentence, re.IGNORECASE)
-    if passive and at > passive.start():
-        return "inviter"
+    if passive:  # the agent is the phrase right after from/by, up to a comma or "to"
+        stop = re.search(r",|\bto\b|$", sentence[passive.end():])
+        return "inviter" if passive.end() <= at < passive.end() + stop.start() else "invitee"
     return "invitee" if at > verb.start() else "inviter"
 
 
 def _oriented(inviter: str | None, invitee: str, sentence: str) -> tuple[str | None, str]:
-    """Swap a reversed pair. Active ('A invited B', 'he extended an invitation to B'): the invitee is
-    named after the verb. Passive ('upon an invitation from A', 'invited by A'): the inviter is."""
-    verb = _INVITING.search(sentence)
-    if verb is None or inviter is None:
+    """The pair in the order the sentence gives it: a model often swaps inviter and invitee."""
+    if inviter is None:
         return inviter, invitee
-    at_er, at_ee = _position(inviter, sentence), _position(invitee, sentence)
-    passive = re.search(r"invit\w*\s+(?:from|by|of)\b", sentence, re.IGNORECASE)
-    if passive:
-        if at_ee is not None and at_ee > passive.start() and (at_er is None or at_er < passive.start()):
-            return invitee, inviter
-    elif at_er is not None and at_er > verb.start() and (at_ee is None or at_ee < verb.start()):
+    as_inviter, as_invitee = _role(inviter, sentence), _role(invitee, sentence)
+    if (as_inviter == "invitee" and as_invitee != "invitee") or (as_invitee == "inviter" and as_inviter != "inviter"):
         return invitee, inviter
     return inviter, invitee
 

@@ -138,3 +138,17 @@ def test_meetings_get_their_own_sentences():
     assert seg1[0].number == 1 and all("Otieno" not in s.text for s in seg1)
     assert [s.text for s in seg2] == [sentences[-1].text]
     assert set(areas.find_areas(seg2)) == {Area.agriculture} or areas.find_areas(seg2) == {}
+
+
+@pytest.mark.parametrize("sentence, inviter, invitee", [
+    ("Tanaka invited Alvarez to visit Tokyo in March.", "Tanaka", "Alvarez"),
+    ("Alvarez was invited by Tanaka to visit Tokyo.", "Tanaka", "Alvarez"),
+    ("Upon an invitation from Tanaka, Alvarez arrived in Tokyo.", "Tanaka", "Alvarez"),
+    ("He extended an invitation to Alvarez to attend the summit.", None, "Alvarez"),
+])
+def test_a_swapped_invitation_is_put_right(sentence, inviter, invitee):
+    from summarizer.shapes import _oriented
+
+    assert _oriented(inviter, invitee, sentence) == (inviter, invitee)
+    if inviter:
+        assert _oriented(invitee, inviter, sentence) == (inviter, invitee)
