@@ -24,7 +24,7 @@ import openai
 from instructor import Mode
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel, ValidationError
-from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential, wait_random
 
 from . import endpoint, grounding
 from .config import DEFAULT_REMOTE_MODEL, Settings
@@ -60,7 +60,7 @@ def retry_after_seconds(exc: BaseException | None) -> float | None:
 
 class _RetryWait:
     def __init__(self) -> None:
-        self._backoff = wait_exponential_jitter(initial=0.5, max=20)
+        self._backoff = wait_exponential(multiplier=0.5, max=20) + wait_random(0, 0.5)  # same in tenacity 8 and 9
 
     def __call__(self, state: Any) -> float:
         hinted = retry_after_seconds(state.outcome.exception() if state.outcome else None)
