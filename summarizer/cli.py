@@ -197,7 +197,7 @@ def eval_command(
 
       summarizer eval                                  # the default prompt on the seeds
 
-      summarizer eval --compare brief@v2 brief@v3 --diff
+      summarizer eval --compare brief@v3 brief@v4 --diff
 
       summarizer eval --predictions out/ --min-score 0.7
     """

@@ -21,7 +21,7 @@ from .errors import ConfigError
 
 Backend = Literal["local", "openai"]
 MODES = ("auto", "tools", "json_schema", "json", "md_json")
-DEFAULT_PROMPT = "brief@v3"
+DEFAULT_PROMPT = "brief@v4"
 DEFAULT_REMOTE_MODEL = "gpt-4o-mini"
 
 

@@ -180,7 +180,7 @@ _EMPTY = {"", "null", "none", "n/a", "na", "unknown", "not stated", "unspecified
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "h e", "he"}
 # Words that open an office, not a name: stripped from the front of a "name" such as
 # "Rear Admiral Ali Shamkhani"; a "name" made only of them is an office and is dropped.
-_OFFICE_WORDS = set("""
+OFFICE_WORDS = set("""
 vice president prime minister deputy foreign chairman chairwoman chair secretary general council national
 security supreme of the and for affairs political ambassador envoy speaker parliament head chief director
 representative leader king queen crown prince emir rear admiral commander official spokesman spokesperson
@@ -203,7 +203,7 @@ def clean_name(name: str, country: str | None) -> str:
     Returns '' when the "name" is only an office ('Chairman of the National Security Council')."""
     words = name.split()
     while words and (_country_word(words[0], country) or grounding.name_key(words[0]) in _HONORIFICS
-                     or grounding.name_key(words[0]) in _OFFICE_WORDS
+                     or grounding.name_key(words[0]) in OFFICE_WORDS
                      or re.search(r"['\u2019]s$", words[0])):  # "Iran's ...": a name never opens with a possessive
         words = words[1:]
     return " ".join(words)

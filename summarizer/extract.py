@@ -74,19 +74,22 @@ class Extractor:
             generation=self.generation,
         )
         attempts = list(result.attempts)
-        answers = {}
-        follow_up = shape.follow_up(result.draft, article.text)
-        if follow_up is not None and follow_up.name in self.prompt.follow_ups:
-            turn = [*messages, {"role": "assistant", "content": result.draft.model_dump_json()},
-                    self.prompt.render_follow_up(follow_up.name, **follow_up.variables)]
+        answers: dict[str, Any] = {}
+        turn = [*messages, {"role": "assistant", "content": result.draft.model_dump_json()}]
+        for ask in shape.follow_ups:  # later questions in the same conversation (its prefix is reused)
+            follow_up = ask(result.draft, article.text, answers)
+            if follow_up is None or follow_up.name not in self.prompt.follow_ups:
+                continue
+            turn.append(self.prompt.render_follow_up(follow_up.name, **follow_up.variables))
             try:
                 answer = self.model.call(turn, follow_up.response_model, context={"article": grounds},
                                          generation=self.generation)
             except (BackendError, ExtractionError) as exc:
-                exc.attempts = attempts + exc.attempts  # the ledger counts the first call too
+                exc.attempts = attempts + exc.attempts  # the ledger counts the earlier calls too
                 raise
             answers[follow_up.name] = answer.draft
             attempts += answer.attempts
+            turn.append({"role": "assistant", "content": answer.draft.model_dump_json()})
         try:
             brief = shape.to_brief(result.draft, article.id, grounds, answers)
         except ValueError as exc:  # pragma: no cover - drafts are validated before this point

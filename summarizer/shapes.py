@@ -182,12 +182,59 @@ class FollowUp:
     variables: dict[str, Any]
 
 
-def _meetings_follow_up(draft: BaseModel, text: str) -> FollowUp | None:
+_MEETING_WORDS = re.compile(
+    r"\b(?:met|meets|meeting|talks|conferred|received|spoke|phone|telephone|video ?(?:call|conference)|visit)\b",
+    re.IGNORECASE)
+_NAME_LIKE = re.compile(r"\b[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){1,3}")
+
+
+def _all_meetings(draft: MeetingsDraft, answers: dict[str, BaseModel]) -> list[MeetingDraft]:
+    more = answers.get("more_meetings")
+    return [*draft.meetings, *(more.meetings if isinstance(more, MeetingsDraft) else [])]
+
+
+def _titled_names(sentence: str) -> list[str]:
+    """Names introduced by an office, as news writes officials: 'Belarusian Prime Minister Roman
+    Golovchenko' -> 'Roman Golovchenko'. A capitalised run with no office word (an agency, a place)
+    is not taken for a person."""
+    names = []
+    for match in _NAME_LIKE.finditer(sentence):
+        tokens = match.group().split()
+        offices = [i for i, t in enumerate(tokens) if grounding.name_key(t) in enrich.OFFICE_WORDS]
+        if not offices:
+            continue
+        rest = tokens[offices[-1] + 1:]
+        if 2 <= len(rest) <= 3:
+            names.append(" ".join(rest))
+    return names
+
+
+def unlisted_meeting_sentences(draft: MeetingsDraft, text: str) -> list[grounding.Sentence]:
+    """Sentences that speak of a meeting and name an official in no listed meeting: where a small
+    model most often stops after the first of several meetings."""
+    known = [p.name for m in draft.meetings for p in m.people]
+    return [
+        sentence for sentence in areas.body_sentences(grounding.split_sentences(text))
+        if _MEETING_WORDS.search(sentence.text)
+        and any(not any(enrich.same_person(name, k) for k in known) for name in _titled_names(sentence.text))
+    ]
+
+
+def _ask_more_meetings(draft: BaseModel, text: str, answers: dict[str, BaseModel]) -> FollowUp | None:
+    assert isinstance(draft, MeetingsDraft)
+    if not draft.meetings:
+        return None  # an article with no meeting: nothing was missed after a first one
+    candidates = unlisted_meeting_sentences(draft, text)
+    return FollowUp("more_meetings", MeetingsDraft, {"candidates": candidates}) if candidates else None
+
+
+def _ask_invitations(draft: BaseModel, text: str, answers: dict[str, BaseModel]) -> FollowUp | None:
     assert isinstance(draft, MeetingsDraft)
     candidates = invitation_sentences(text)
-    if not candidates or not draft.meetings:
+    meetings = _all_meetings(draft, answers)
+    if not candidates or not meetings:
         return None  # no sentence could ground an invitation: do not ask
-    people = sorted({p.name for m in draft.meetings for p in m.people})
+    people = sorted({p.name for m in meetings for p in m.people})
     return FollowUp("invitations", InvitationsDraft, {"candidates": candidates, "people": people})
 
 
@@ -294,6 +341,9 @@ def _attach_invitations(meetings: list[Meeting], segments: list[list[grounding.S
         inviter, invitee = _oriented(inviter, invitee, sentence.text)
         if inviter and enrich.same_person(inviter, invitee):
             inviter = None  # a model that names the invitee twice does not know the inviter
+        if inviter and _position(inviter, sentence.text) is None \
+                and not any(enrich.same_person(inviter, p.name) for p in meeting.participants):
+            inviter = None  # neither at the meeting nor in the sentence: a guess
         others = [p.name for p in meeting.participants if not enrich.same_person(p.name, invitee)]
         if inviter is None and len(others) == 1 and len(others) < len(meeting.participants):
             inviter = others[0]  # "he invited X": the other side of a two-person meeting
@@ -313,7 +363,7 @@ def _from_meetings(draft: MeetingsDraft, text: str, answers: dict[str, BaseModel
             venue=Venue(city=m.city, country=m.country, occasion=m.occasion),
             date=MeetingDate(text=m.date), format=m.format,
         )
-        for m in draft.meetings
+        for m in _all_meetings(draft, answers)
     ]
     segments = areas.segments(meetings, sentences)
     for meeting, segment in zip(meetings, segments, strict=True):
@@ -331,7 +381,8 @@ def _from_meetings(draft: MeetingsDraft, text: str, answers: dict[str, BaseModel
 class Shape:
     name: str
     response_model: type[BaseModel]
-    follow_up: Callable[[BaseModel, str], FollowUp | None] = lambda _draft, _text: None
+    # Later questions, asked in order when they return a FollowUp: (draft, text, answers so far).
+    follow_ups: tuple[Callable[[BaseModel, str, dict[str, BaseModel]], FollowUp | None], ...] = ()
 
     def to_brief(self, draft: BaseModel, article_id: str, text: str,
                  answers: dict[str, BaseModel] | None = None) -> Brief:
@@ -370,7 +421,7 @@ def _from_compact(m: CompactMeeting, text: str) -> Meeting:
 SHAPES: dict[str, Shape] = {
     "full": Shape("full", FullDraft),
     "compact": Shape("compact", CompactDraft),
-    "meetings": Shape("meetings", MeetingsDraft, _meetings_follow_up),
+    "meetings": Shape("meetings", MeetingsDraft, (_ask_more_meetings, _ask_invitations)),
 }
 
 

@@ -110,7 +110,7 @@ def test_stdin_and_exit_status_in_a_subprocess(env, tmp_path: Path):
 def test_prompts_lists_versions(env):
     result = invoke(["prompts"], env)
     assert result.exit_code == 0
-    for ref in ("brief@v1", "brief@v2", "brief@v3"):
+    for ref in ("brief@v1", "brief@v2", "brief@v3", "brief@v4"):
         assert ref in result.stdout
 
 

@@ -55,7 +55,7 @@ def test_provenance_records_prompt_model_and_usage_of_every_attempt(server: Scri
                    {"json": {"invitations": []}, "usage": {"prompt_tokens": 17, "completion_tokens": 2}})
     brief = _one(settings).brief
     prov = brief.provenance
-    assert prov.prompt == "brief@v3" and len(prov.template_sha256) == 64
+    assert prov.prompt == "brief@v4" and len(prov.template_sha256) == 64
     assert prov.model == "stub-model" and prov.backend == "openai" and prov.schema_version == "1"
     assert [(a.prompt_tokens, a.completion_tokens) for a in prov.attempts] == [(11, 3), (13, 7), (17, 2)]
     assert prov.usage.total_tokens == sum(u["total_tokens"] for u in server.usage_log)
