@@ -187,6 +187,8 @@ representative leader king queen crown prince emir rear admiral commander offici
 governor mayor senator state republic government ministry first special defence defense interior trade
 economy finance justice affairs executive premier chancellor counterpart his her their top senior
 """.split())
+# The words of OFFICE_WORDS that are titles themselves, not connectors ("of", "the") or modifiers.
+TITLE_WORDS = OFFICE_WORDS - set("of the and for his her their top senior first special deputy vice".split())
 
 
 def _value(text: str | None) -> str | None:

@@ -185,7 +185,7 @@ class FollowUp:
 _MEETING_WORDS = re.compile(
     r"\b(?:met|meets|meeting|talks|conferred|received|spoke|phone|telephone|video ?(?:call|conference)|visit)\b",
     re.IGNORECASE)
-_NAME_LIKE = re.compile(r"\b[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){1,3}")
+_NAME_LIKE = re.compile(r"\b[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){1,7}")
 
 
 def _all_meetings(draft: MeetingsDraft, answers: dict[str, BaseModel]) -> list[MeetingDraft]:
@@ -200,7 +200,7 @@ def _titled_names(sentence: str) -> list[str]:
     names = []
     for match in _NAME_LIKE.finditer(sentence):
         tokens = match.group().split()
-        offices = [i for i, t in enumerate(tokens) if grounding.name_key(t) in enrich.OFFICE_WORDS]
+        offices = [i for i, t in enumerate(tokens) if grounding.name_key(t) in enrich.TITLE_WORDS]
         if not offices:
             continue
         rest = tokens[offices[-1] + 1:]

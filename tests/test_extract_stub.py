@@ -213,3 +213,28 @@ def test_article_text_reaches_the_model_verbatim(server: ScriptedServer, setting
     assert outcome.ok, outcome.error
     sent = server.requests[0]["messages"][-1]["content"]
     assert "{{ 7*7 }}" in sent and "{# a remark #}" in sent and "  They noted" in sent
+
+
+def test_v4_asks_about_a_meeting_the_first_answer_missed(server: ScriptedServer, settings: Settings, tmp_path: Path):
+    article = tmp_path / "tour.txt"
+    article.write_text(
+        "NAIROBI (Agency) - Japanese Foreign Minister Hiro Tanaka met Kenyan President Amani Otieno on Monday.\n"
+        "They agreed to expand trade.\n"
+        "Later, Tanaka held talks with Ugandan Prime Minister Grace Akello on energy cooperation.\n"
+        "The Nairobi News Agency said the visit lasts three days.\n", encoding="utf-8")
+
+    def meeting(*people):
+        return {"people": [{"name": n, "title": t, "country": c} for n, t, c in people], "city": "Nairobi",
+                "country": "Kenya", "occasion": None, "date": None, "format": "in_person"}
+
+    tanaka = ("Hiro Tanaka", "Foreign Minister", "Japan")
+    server.enqueue({"json": {"meetings": [meeting(tanaka, ("Amani Otieno", "President", "Kenya"))]}},
+                   {"json": {"meetings": [meeting(tanaka, ("Grace Akello", "Prime Minister", "Uganda"))]}})
+    outcome = brief_paths([str(article)], settings)[0]
+    assert outcome.ok, outcome.error
+    question = server.requests[1]["messages"][-1]["content"]
+    assert "not in your list yet" in question and "Grace Akello" in question
+    assert "News Agency" not in question  # an agency is not an official
+    assert [[p.name for p in m.participants] for m in outcome.brief.meetings] == \
+        [["Hiro Tanaka", "Amani Otieno"], ["Hiro Tanaka", "Grace Akello"]]
+    assert {a.area.value for a in outcome.brief.meetings[1].agreed_areas} == {"energy"}
