@@ -17,6 +17,9 @@ from .schema import AREA_DESCRIPTIONS, SCHEMA_VERSION, Brief, Provenance
 if TYPE_CHECKING:
     from .llm import ModelClient
 
+# Part of every cache key: bump it when code after the model (grounding, enrichment, shapes) changes
+# what a brief holds, so cached briefs made by older code are not served as current.
+PIPELINE_VERSION = "2"
 CHARS_PER_TOKEN = 3.0  # conservative for English news text; real tokenisers give ~4
 RESERVED_OUTPUT_TOKENS = 700
 
@@ -29,6 +32,7 @@ def cache_key(article: Article, prompt: prompts.Prompt, settings: Settings, iden
         "prompt": prompt.ref,
         "template_sha256": prompt.sha256,
         "schema_version": SCHEMA_VERSION,
+        "pipeline_version": PIPELINE_VERSION,
         "model": identity,
         "generation": dict(prompt.settings),
         "max_reasks": settings.max_reasks,

@@ -12,6 +12,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import endpoint, prompts
@@ -62,8 +63,10 @@ class BriefRunner:
     @property
     def label(self) -> str:
         """'brief@v3 on <model>' for reports."""
-        model = self._model.request_model if self._model else (self.settings.model or self.settings.resolved_backend)
-        return f"{self.prompt.ref} on {model}"
+        if self._model is not None:
+            return f"{self.prompt.ref} on {self._model.request_model}"
+        name = self.settings.model or Path(str(self.identity.get("model"))).stem
+        return f"{self.prompt.ref} on {name}"
 
     @property
     def extractor(self) -> Extractor:
