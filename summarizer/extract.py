@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 # Part of every cache key: bump it when code after the model (grounding, enrichment, shapes) changes
 # what a brief holds, so cached briefs made by older code are not served as current.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 CHARS_PER_TOKEN = 3.0  # conservative for English news text; real tokenisers give ~4
 RESERVED_OUTPUT_TOKENS = 700
 

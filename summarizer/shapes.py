@@ -339,6 +339,9 @@ def _attach_invitations(meetings: list[Meeting], segments: list[list[grounding.S
             or inv.invitee
         inviter = _resolve_person(enrich.clean_name(inv.inviter or "", None) or inv.inviter, meeting.participants, text)
         inviter, invitee = _oriented(inviter, invitee, sentence.text)
+        if _position(invitee, sentence.text) is None \
+                and not any(enrich.same_person(invitee, p.name) for p in meeting.participants):
+            continue  # the sentence invites someone else, and this invitee was not even at the meeting
         if inviter and enrich.same_person(inviter, invitee):
             inviter = None  # a model that names the invitee twice does not know the inviter
         if inviter and _position(inviter, sentence.text) is None \

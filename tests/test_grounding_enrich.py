@@ -152,3 +152,4 @@ def test_a_swapped_invitation_is_put_right(sentence, inviter, invitee):
     assert _oriented(inviter, invitee, sentence) == (inviter, invitee)
     if inviter:
         assert _oriented(invitee, inviter, sentence) == (inviter, invitee)
+
