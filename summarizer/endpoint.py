@@ -18,9 +18,9 @@ def mode_value(settings: Settings) -> str:
         return MODE_VALUES[settings.mode]
     if settings.resolved_backend == "local":
         return MODE_VALUES["json_schema"]  # our in-process transport turns the schema into a grammar
-    if settings.base_url is None or "api.openai.com" in settings.base_url:
-        return MODE_VALUES["tools"]
-    # Ollama, vLLM and recent llama.cpp servers accept OpenAI's json_schema response_format.
+    if settings.base_url is None:
+        return MODE_VALUES["tools"]  # OpenAI itself: function calling is its most robust structured mode
+    # Ollama, vLLM and recent llama.cpp servers (and OpenAI) accept OpenAI's json_schema response_format.
     return MODE_VALUES["json_schema"]
 
 
