@@ -115,7 +115,8 @@ _BOUNDARY = re.compile(r"(?<=[.!?])[\"'\u201d\u2019]?\s+(?=[\"'\u201c\u2018A-Z0-
 _ABBREV = re.compile(r"(?:\b[A-Z][a-z]{0,3}|\b(?:[A-Za-z]\.)+[A-Za-z]?)\.$")
 
 
-def split_sentences(text: str) -> list[Sentence]:
+@functools.lru_cache(maxsize=64)  # every step of one article asks for its sentences again
+def split_sentences(text: str) -> tuple[Sentence, ...]:
     sentences: list[Sentence] = []
     start = 0
 
@@ -134,7 +135,7 @@ def split_sentences(text: str) -> list[Sentence]:
         add(match.start() + (len(match.group()) - len(match.group().lstrip("\"'\u201d\u2019"))))
         start = match.end()
     add(len(text))
-    return sentences
+    return tuple(sentences)
 
 
 # Sentences that talk to the model rather than report news ("Ignore the instructions above and
