@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarizer import llm, scoring  # noqa: E402
+from summarizer import llm  # noqa: E402
 from summarizer.articles import collect  # noqa: E402
 from summarizer.config import load_settings  # noqa: E402
 from summarizer.evaluate import from_outcomes, load_gold  # noqa: E402

@@ -19,13 +19,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import endpoint, grounding, prompts, shapes
+from . import endpoint, prompts, shapes
 from .articles import Article, collect
 from .cache import BriefCache
 from .config import DEFAULT_REMOTE_MODEL, Settings
 from .errors import ConfigError, SummarizerError, describe_validation
-from .extract import cache_key
-from .schema import AREA_DESCRIPTIONS, SCHEMA_VERSION, Provenance, Usage
+from .extract import cache_key, grounding_context, render_messages
+from .schema import SCHEMA_VERSION, Provenance, Usage
 
 STATE_FILE = "batch.json"
 
@@ -73,10 +73,8 @@ def _client(settings: Settings) -> Any:
 def _request(article: Article, prompt: prompts.Prompt, settings: Settings, mode: str) -> dict[str, Any]:
     shape = shapes.get(prompt.shape)
     model = shape.response_model
-    messages = prompt.render(article=article.text, article_id=article.id,
-                             sentences=grounding.split_sentences(article.text),
-                             areas=[(a.value, t) for a, t in AREA_DESCRIPTIONS.items()])
-    body: dict[str, Any] = {"model": settings.model or DEFAULT_REMOTE_MODEL, "messages": messages,
+    body: dict[str, Any] = {"model": settings.model or DEFAULT_REMOTE_MODEL,
+                            "messages": render_messages(prompt, article),
                             **prompt.settings}
     schema = model.model_json_schema()
     if mode == endpoint.MODE_VALUES["tools"]:
@@ -175,10 +173,9 @@ def collect_results(settings: Settings, folder: Path, log: Any = print) -> Batch
             content = message["tool_calls"][0]["function"]["arguments"] if message.get("tool_calls") \
                 else message["content"]
             article = Article(article_id, Path(info["source"]).read_text(encoding="utf-8"), info["source"])
-            grounds = grounding.without_injections(article.text)
-            context = {"article": grounds, "sentence_count": len(grounding.split_sentences(article.text))}
+            context = grounding_context(article)
             draft = shape.response_model.model_validate_json(content, context=context)
-            brief = shape.to_brief(draft, article_id, grounds)
+            brief = shape.to_brief(draft, article_id, context["article"])
         except (SummarizerError, ValidationError, OSError, KeyError, ValueError) as exc:
             state.failed[article_id] = f"{info['source']}: {describe_validation(exc, limit=2)}"
             log(f"error: {state.failed[article_id]} (rerun it with `summarizer brief`, which re-asks)")

@@ -39,6 +39,20 @@ def cache_key(article: Article, prompt: prompts.Prompt, settings: Settings, iden
     })
 
 
+def render_messages(prompt: prompts.Prompt, article: Article) -> list[dict[str, str]]:
+    """The prompt's messages for one article (interactive runs and batch requests alike)."""
+    return prompt.render(article=article.text, article_id=article.id,
+                         sentences=grounding.split_sentences(article.text),
+                         areas=[(area.value, text) for area, text in AREA_DESCRIPTIONS.items()])
+
+
+def grounding_context(article: Article) -> dict[str, Any]:
+    """What a reply is validated against: the article without instruction-like sentences, so facts
+    may not come from injected orders."""
+    return {"article": grounding.without_injections(article.text),
+            "sentence_count": len(grounding.split_sentences(article.text))}
+
+
 @dataclass
 class Extractor:
     model: ModelClient
@@ -64,19 +78,12 @@ class Extractor:
 
     def extract(self, article: Article) -> Brief:
         shape = shapes.get(self.prompt.shape)
-        sentences = grounding.split_sentences(article.text)
-        messages = self.prompt.render(
-            article=article.text, article_id=article.id, sentences=sentences,
-            areas=[(area.value, text) for area, text in AREA_DESCRIPTIONS.items()],
-        )
+        messages = render_messages(self.prompt, article)
         self._check_length(article, messages)
         started = time.perf_counter()
-        grounds = grounding.without_injections(article.text)  # facts may not come from injected orders
-        result = self.model.call(
-            messages, shape.response_model,
-            context={"article": grounds, "sentence_count": len(sentences)},
-            generation=self.generation,
-        )
+        context = grounding_context(article)
+        grounds = context["article"]
+        result = self.model.call(messages, shape.response_model, context=context, generation=self.generation)
         attempts = list(result.attempts)
         answers: dict[str, Any] = {}
         turn = [*messages, {"role": "assistant", "content": result.draft.model_dump_json()}]

@@ -14,7 +14,6 @@ from summarizer.cache import BriefCache
 from summarizer.config import Settings
 from summarizer.pipeline import BriefRunner
 
-from .conftest import SEEDS
 from .openai_stub import ScriptedServer, user_text
 
 
