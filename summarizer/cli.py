@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -69,13 +70,13 @@ def _settings(**overrides) -> Settings:
         _fail(str(exc))
 
 
-def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[red]error:[/red] {message}", markup=True, soft_wrap=True)
-    raise typer.Exit(code)
-
-
 def _print_error(message: str) -> None:
-    err.print(f"[red]error:[/red] {message}", markup=True, soft_wrap=True)
+    err.print(f"[red]error:[/red] {escape(message)}", markup=True, soft_wrap=True)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    _print_error(message)
+    raise typer.Exit(code)
 
 
 def run_with_progress(runner: BriefRunner, items: list, quiet: bool = False) -> list[Outcome]:
@@ -94,7 +95,7 @@ def run_with_progress(runner: BriefRunner, items: list, quiet: bool = False) -> 
             elif event == "done" and outcome:
                 progress.advance(task)
                 if outcome.error:
-                    progress.console.print(f"[red]error:[/red] {outcome.error}", markup=True, soft_wrap=True)
+                    _print_error(outcome.error)
                 elif show:
                     how = "cache" if outcome.cached else f"{outcome.seconds:.1f}s"
                     progress.console.print(f"  {outcome.article_id}: {len(outcome.brief.meetings)} meeting(s) ({how})",
