@@ -206,6 +206,9 @@ class Brief(_Model):
     published: dt.date | None = None
     summary: str | None = None
     meetings: list[Meeting] = Field(default_factory=list)
+    # Added field: every repair and drop made between the model's reply and this brief, in words
+    # ("dropped participant 'X': not named in the article"), shown in notes, eval pages and reports.
+    warnings: list[str] = Field(default_factory=list)
     provenance: Provenance | None = None
 
     def people(self) -> list[Participant]:
