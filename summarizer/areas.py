@@ -1,4 +1,5 @@
-"""Cooperation areas found by code: a keyword lexicon per label, applied to a meeting's sentences.
+"""Cooperation areas found by code: a keyword lexicon per label (``vocab/areas.toml``), applied to a
+meeting's sentences.
 
 A 1.5B model asked for area labels walks down the label list; keywords written
 from the spec's table are steadier and always grounded (the evidence is the
@@ -11,64 +12,26 @@ from __future__ import annotations
 
 import re
 
-from . import grounding
+from . import grounding, vocabulary
 from .schema import Area, Meeting
-
-_LEXICON: dict[Area, str] = {
-    Area.economy: r"econom(?:y|ic|ies)|economic integration",
-    Area.trade: r"trade|trading|tradesm[ae]n|merchants?|markets?|goods|exports?|imports?|commerc\w*",
-    Area.investment: r"invest\w*|joint (?:economic )?projects?|joint ventures?",
-    Area.transport: r"transport\w*|transit|corridors?|ports?|roads?|railways?|rail|logistics|flights?|shipping|aviation",
-    Area.energy: r"energy|oil|gas|electricity|power plants?|nuclear|renewables?|pipelines?",
-    Area.security: r"security|defen[cs]e|military",
-    Area.counterterrorism: r"terror\w*|extremis\w*|radicali[sz]\w*",
-    Area.narcotics: r"drugs?|narco\w*|narcotics?",
-    Area.organized_crime: r"organi[sz]ed crimes?|smuggling|trafficking in (?:persons|humans)",
-    Area.science_technology: r"scien\w*|technolog\w*|IT|digital|knowledge-based|innovation|cyber\w*|space",
-    Area.culture: r"cultur\w*|heritage|civili[sz]ational",
-    Area.tourism: r"touris\w*",
-    Area.education: r"universit\w*|students?|academic|education\w*|scholarships?",
-    Area.health: r"health|medic\w*|pandemic|vaccines?|pharma\w*|hospitals?",
-    Area.agriculture: r"agricultur\w*|food|farm\w*|grain|fisher\w*",
-    Area.political: r"political|diplomatic|joint (?:cooperation )?commissions?|consultations?|institutionali[sz]\w*",
-    Area.regional: r"Afghan\w*|regional (?:stability|security|peace|issues)|stability in the region|peace and stability",
-    Area.multilateral: r"SCO|ECO|EAEU|BRICS|ASEAN|United Nations|UN|international (?:forums?|organi[sz]ations?)|regional organi[sz]ations?|observer (?:status|member)",
-    Area.humanitarian: r"humanitarian|human rights|aid",
-}
-_CASE_SENSITIVE = {Area.multilateral, Area.science_technology}  # acronyms: SCO, UN, IT
-_PATTERNS = {
-    area: re.compile(rf"\b(?:{pattern})\b", 0 if area in _CASE_SENSITIVE else re.IGNORECASE)
-    for area, pattern in _LEXICON.items()
-}
-# A sentence counts when it speaks of doing something together, not of background facts.
-_COOPERATION = re.compile(
-    r"cooperat\w*|collaborat\w*|partnership|ties|relations|expand\w*|deepen\w*|boost\w*|strengthen\w*|"
-    r"enhanc\w*|develop\w*|promot\w*|increase|broaden\w*|work together|jointly|joint|agree\w*|"
-    r"step up|fight|readiness|ready|willingness|need|stress\w*|priorit\w*|exchange\w*|share|sharing",
-    re.IGNORECASE,
-)
-
-
-_BOILERPLATE = re.compile(r"^(?:related news|read more|also read|see also|more news)\b", re.IGNORECASE)
-_TAIL = re.compile(r"^(?:read more|related (?:news|stories|articles))\s*:?\s*$", re.IGNORECASE)
-
 
 def body_sentences(sentences: list[grounding.Sentence]) -> list[grounding.Sentence]:
     """The article proper: without 'Related News: ...' lines and the link list after 'Read More:'."""
+    words = vocabulary.words()
     body = []
     for sentence in sentences:
-        if _TAIL.match(sentence.text):
+        if words.tail.match(sentence.text):
             break
-        if not _BOILERPLATE.match(sentence.text):
+        if not words.boilerplate.match(sentence.text):
             body.append(sentence)
     return body
 
 
 def labels_in(sentence: str) -> list[tuple[Area, re.Match[str]]]:
-    if not _COOPERATION.search(sentence):
+    if not vocabulary.words().cooperation.search(sentence):
         return []
     found = []
-    for area, pattern in _PATTERNS.items():
+    for area, pattern in vocabulary.area_patterns().items():
         match = pattern.search(sentence)
         if match:
             found.append((area, match))

@@ -24,7 +24,7 @@ from .articles import Article, collect
 from .cache import BriefCache
 from .config import DEFAULT_REMOTE_MODEL, Settings
 from .errors import ConfigError, SummarizerError, describe_validation
-from .extract import cache_key, grounding_context, render_messages
+from .extract import cache_key, grounding_context, render_messages, to_brief
 from .schema import SCHEMA_VERSION, Provenance, Usage
 
 STATE_FILE = "batch.json"
@@ -173,9 +173,8 @@ def collect_results(settings: Settings, folder: Path, log: Any = print) -> Batch
             content = message["tool_calls"][0]["function"]["arguments"] if message.get("tool_calls") \
                 else message["content"]
             article = Article(article_id, Path(info["source"]).read_text(encoding="utf-8"), info["source"])
-            context = grounding_context(article)
-            draft = shape.response_model.model_validate_json(content, context=context)
-            brief = shape.to_brief(draft, article_id, context["article"])
+            draft = shape.response_model.model_validate_json(content, context=grounding_context(article))
+            brief = to_brief(shape, draft, article, {})
         except (SummarizerError, ValidationError, OSError, KeyError, ValueError) as exc:
             state.failed[article_id] = f"{info['source']}: {describe_validation(exc, limit=2)}"
             log(f"error: {state.failed[article_id]} (rerun it with `summarizer brief`, which re-asks)")

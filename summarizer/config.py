@@ -56,6 +56,11 @@ class Settings:
     prices: dict[str, list[float]] = field(default_factory=dict)  # model -> [input, output] USD per 1M tokens
 
     @property
+    def replies_dir(self) -> Path:
+        """The model's raw replies, beside the briefs derived from them."""
+        return self.cache_dir / "replies"
+
+    @property
     def resolved_backend(self) -> Backend:
         if self.backend:
             return self.backend

@@ -1,11 +1,10 @@
-"""Deterministic completion of a brief from its article: what code does better than a model.
+"""What code does better than a model, used by the extraction steps (:mod:`summarizer.steps`).
 
 Headline, publication date and dateline come from the article's first lines;
 relative dates are resolved against the publication date (never guessed);
 titles lose their country adjective; every spelling of a person in the article
-becomes an alias; evidence is replaced by the article's exact characters with
-their span; duplicate meetings are merged; a neutral summary is written when
-the model gave none.
+becomes an alias; duplicate meetings are merged; a neutral summary is written
+when the model gave none.
 """
 
 from __future__ import annotations
@@ -15,7 +14,8 @@ import re
 
 from rapidfuzz import fuzz
 
-from . import grounding
+from . import grounding, vocabulary
+from .identity import same_person, surname_key
 from .schema import Brief, Meeting, Participant
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -113,7 +113,7 @@ def resolve_date(words: str | None, published: dt.date | None) -> dt.date | None
 _TITLE_SUFFIX = re.compile(r"\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w-]+)$")
 
 
-def _country_word(word: str, country: str | None) -> bool:
+def country_word(word: str, country: str | None) -> bool:
     """'Iranian' for Iran, 'Kyrgyz' for Kyrgyzstan: a shared prefix of 4+ letters, most of the shorter."""
     if not country:
         return False
@@ -132,28 +132,13 @@ def clean_title(title: str | None, country: str | None) -> str | None:
     if not title:
         return title
     words = " ".join(title.split()).strip(" ,").split(" ")
-    while len(words) > 1 and _country_word(words[0], country):
+    while len(words) > 1 and country_word(words[0], country):
         words = words[1:]
     title = " ".join(words)
     match = _TITLE_SUFFIX.search(title)
-    if match and _country_word(match["country"], country):
+    if match and country_word(match["country"], country):
         title = title[: match.start()]
     return title or None
-
-
-def surname_key(name: str) -> str:
-    parts = grounding.name_key(name).split()
-    return parts[-1] if parts else ""
-
-
-def same_person(a: str, b: str) -> bool:
-    """Same person by the spec's rule: equal names, or surnames with fuzzy ratio >= 0.85."""
-    ka, kb = grounding.name_key(a), grounding.name_key(b)
-    if not ka or not kb:
-        return False
-    if ka == kb:
-        return True
-    return fuzz.ratio(surname_key(a), surname_key(b)) >= 85
 
 
 _WORD = re.compile(r"\b[^\W\d_][\w-]+")
@@ -176,22 +161,14 @@ def find_aliases(name: str, text: str) -> list[str]:
     return sorted(found)
 
 
-_EMPTY = {"", "null", "none", "n/a", "na", "unknown", "not stated", "unspecified"}
-_HONORIFICS = {"mr", "mrs", "ms", "dr", "h e", "he"}
-# Words that open an office, not a name: stripped from the front of a "name" such as
-# "Rear Admiral Ali Shamkhani"; a "name" made only of them is an office and is dropped.
-OFFICE_WORDS = set("""
-vice president prime minister deputy foreign chairman chairwoman chair secretary general council national
-security supreme of the and for affairs political ambassador envoy speaker parliament head chief director
-representative leader king queen crown prince emir rear admiral commander official spokesman spokesperson
-governor mayor senator state republic government ministry first special defence defense interior trade
-economy finance justice affairs executive premier chancellor counterpart his her their top senior
-""".split())
-# The words of OFFICE_WORDS that are titles themselves, not connectors ("of", "the") or modifiers.
-TITLE_WORDS = OFFICE_WORDS - set("of the and for his her their top senior first special deputy vice".split())
+_EMPTY = {"", "null", "none", "n/a", "na", "unknown", "not stated", "unspecified", "not specified", "not mentioned"}
+# Words that open an office, not a name, and the ones among them that are titles by themselves.
+OFFICE_WORDS = vocabulary.words().office_words
+TITLE_WORDS = vocabulary.words().title_words
+ABBREVIATED_TITLES = vocabulary.words().abbreviated_titles
 
 
-def _value(text: str | None) -> str | None:
+def value(text: str | None) -> str | None:
     """Small models write the string "null" for null; treat such strings as missing."""
     if text is None:
         return None
@@ -204,14 +181,14 @@ def clean_name(name: str, country: str | None) -> str:
 
     Returns '' when the "name" is only an office ('Chairman of the National Security Council')."""
     words = name.split()
-    while words and (_country_word(words[0], country) or grounding.name_key(words[0]) in _HONORIFICS
+    while words and (country_word(words[0], country) or grounding.name_key(words[0]) in vocabulary.words().honorifics
                      or grounding.name_key(words[0]) in OFFICE_WORDS
                      or re.search(r"['\u2019]s$", words[0])):  # "Iran's ...": a name never opens with a possessive
         words = words[1:]
     return " ".join(words)
 
 
-def _is_aggregate(meeting: Meeting, meetings: list[Meeting]) -> bool:
+def is_aggregate(meeting: Meeting, meetings: list[Meeting]) -> bool:
     """A 'meeting' of three or more people who all appear in the article's other meetings: the model
     summing up the trip, not a meeting of its own."""
     if len(meeting.participants) < 3:
@@ -220,7 +197,7 @@ def _is_aggregate(meeting: Meeting, meetings: list[Meeting]) -> bool:
     return all(any(same_person(p.name, o) for o in others) for p in meeting.participants)
 
 
-def _complete_pairs(meetings: list[Meeting], text: str) -> None:
+def complete_pairs(meetings: list[Meeting], text: str) -> None:
     """A meeting with one named person, where the article has people from other countries in its other
     meetings: the missing side is the one named beside the lone person in the article's sentences
     (then: the one in most meetings). A small model often drops the traveller who meets several hosts."""
@@ -247,7 +224,7 @@ def _complete_pairs(meetings: list[Meeting], text: str) -> None:
             meeting.participants.append(ranked[0][2].model_copy(deep=True))
 
 
-def _merge_people(people: list[Participant]) -> list[Participant]:
+def merge_people(people: list[Participant]) -> list[Participant]:
     merged: list[Participant] = []
     for person in people:
         twin = next((m for m in merged if same_person(m.name, person.name)), None)
@@ -262,23 +239,11 @@ def _merge_people(people: list[Participant]) -> list[Participant]:
     return merged
 
 
-def _canonical(words: str | None, people: list[Participant]) -> str | None:
-    words = _value(words)
+def canonical(words: str | None, people: list[Participant]) -> str | None:
+    words = value(words)
     if words is None:
         return None
     return next((p.name for p in people if same_person(words, p.name)), words)
-
-
-def _ground_evidence(items: list, text: str) -> None:
-    for item in items:
-        if item.evidence is None:
-            item.evidence_span = None
-            continue
-        span = grounding.find_quote(item.evidence, text)
-        if span is None:
-            item.evidence, item.evidence_span = None, None
-        else:
-            item.evidence, item.evidence_span = text[span[0]:span[1]], span
 
 
 def _same_meeting(a: Meeting, b: Meeting) -> bool:
@@ -288,7 +253,7 @@ def _same_meeting(a: Meeting, b: Meeting) -> bool:
     return names_a == names_b and dates_agree
 
 
-def _merge_meetings(meetings: list[Meeting]) -> list[Meeting]:
+def merge_meetings(meetings: list[Meeting]) -> list[Meeting]:
     merged: list[Meeting] = []
     for meeting in meetings:
         twin = next((m for m in merged if _same_meeting(m, meeting)), None)
@@ -332,53 +297,7 @@ def write_summary(brief: Brief) -> str:
 
 
 def complete(brief: Brief, text: str) -> Brief:
-    brief = brief.model_copy(deep=True)
-    brief.headline = brief.headline or headline(text)
-    brief.published = brief.published or published_date(text)
-    city = dateline_city(text)
+    """``brief`` after every extraction step (:mod:`summarizer.steps`), for a brief assembled elsewhere."""
+    from . import steps
 
-    for meeting in brief.meetings:
-        for person in meeting.participants:
-            person.title = _value(person.title)
-            person.country = _value(person.country)
-            person.name = clean_name(person.name, person.country)
-        meeting.participants = [p for p in meeting.participants if p.name]
-        venue = meeting.venue
-        venue.city, venue.country = _value(venue.city), _value(venue.country)
-        occasion = _value(venue.occasion)
-        # An occasion is a named event ("Caspian Summit"), stated in the article; not "summit" or "visit".
-        named_event = occasion and any(c.isupper() for c in occasion) and grounding.name_in_text(occasion, text)
-        venue.occasion = occasion if named_event else None
-        meeting.date.text = _value(meeting.date.text)
-    brief.meetings = [m for m in brief.meetings if not _is_aggregate(m, brief.meetings)]
-    _complete_pairs(brief.meetings, text)
-    all_people = _merge_people([p for m in brief.meetings for p in m.participants])
-
-    meetings = []
-    for meeting in brief.meetings:
-        people = _merge_people(meeting.participants)
-        for person in people:
-            canonical = next(p for p in all_people if same_person(p.name, person.name))
-            person.name = canonical.name
-            person.title = clean_title(person.title or canonical.title, person.country or canonical.country)
-            person.country = person.country or canonical.country
-            spellings = {*canonical.aliases, *person.aliases, *find_aliases(canonical.name, text)}
-            person.aliases = sorted(
-                (s for s in spellings
-                 if grounding.name_key(s) != grounding.name_key(person.name) and grounding.name_in_text(s, text)),
-                key=lambda s: (len(s), s))
-        if not people:
-            continue
-        meeting.participants = people
-        if not meeting.venue.city and city:
-            meeting.venue.city = city
-        meeting.date.iso = meeting.date.iso or resolve_date(meeting.date.text, brief.published)
-        _ground_evidence(meeting.agreed_areas, text)
-        for inv in meeting.invitations:  # the same spelling as the participant lists
-            inv.inviter = _canonical(inv.inviter, all_people)
-            inv.invitee = _canonical(inv.invitee, all_people)
-        _ground_evidence(meeting.invitations, text)
-        meetings.append(meeting)
-    brief.meetings = _merge_meetings(meetings)
-    brief.summary = brief.summary or write_summary(brief)
-    return brief
+    return steps.run(brief, steps.Context(text=text, grounds=text, areas_from_model=True))

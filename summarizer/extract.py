@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import grounding, prompts, shapes
+from . import grounding, prompts, shapes, steps
 from .articles import Article
 from .cache import make_key
 from .config import Settings
@@ -17,9 +20,18 @@ from .schema import AREA_DESCRIPTIONS, SCHEMA_VERSION, Brief, Provenance
 if TYPE_CHECKING:
     from .llm import ModelClient
 
-# Part of every cache key: bump it when code after the model (grounding, enrichment, shapes) changes
-# what a brief holds, so cached briefs made by older code are not served as current.
-PIPELINE_VERSION = "3"
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of the package's code and vocabulary files: part of every brief's cache key, so a brief
+    made by older code is never served as current. The raw replies (:mod:`summarizer.replay`) do not
+    depend on it, so a change after the model re-derives every brief without a model call."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".json", ".toml", ".j2")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 CHARS_PER_TOKEN = 3.0  # conservative for English news text; real tokenisers give ~4
 RESERVED_OUTPUT_TOKENS = 700
 
@@ -32,7 +44,7 @@ def cache_key(article: Article, prompt: prompts.Prompt, settings: Settings, iden
         "prompt": prompt.ref,
         "template_sha256": prompt.sha256,
         "schema_version": SCHEMA_VERSION,
-        "pipeline_version": PIPELINE_VERSION,
+        "code": code_fingerprint(),
         "model": identity,
         "generation": dict(prompt.settings),
         "max_reasks": settings.max_reasks,
@@ -47,10 +59,18 @@ def render_messages(prompt: prompts.Prompt, article: Article) -> list[dict[str, 
 
 
 def grounding_context(article: Article) -> dict[str, Any]:
-    """What a reply is validated against: the article without instruction-like sentences, so facts
-    may not come from injected orders."""
-    return {"article": grounding.without_injections(article.text),
-            "sentence_count": len(grounding.split_sentences(article.text))}
+    """What a reply is validated against while the model can still fix it: only its form (sentence
+    numbers that exist). Names and quotes are repaired or dropped by the steps afterwards, item by item,
+    so one bad name never costs the article."""
+    return {"sentence_count": len(grounding.split_sentences(article.text))}
+
+
+def to_brief(shape: shapes.Shape, draft: Any, article: Article, answers: dict[str, Any]) -> Brief:
+    """Assemble the reply and run the extraction steps, grounded in the article without text addressed
+    to a model (facts may not come from injected orders)."""
+    context = steps.Context(text=article.text, grounds=grounding.without_injections(article.text),
+                            answers=answers, areas_from_model=shape.response_model is not shapes.MeetingsDraft)
+    return steps.run(shape.assemble(draft, article.id, article.text, answers), context)
 
 
 @dataclass
@@ -82,7 +102,6 @@ class Extractor:
         self._check_length(article, messages)
         started = time.perf_counter()
         context = grounding_context(article)
-        grounds = context["article"]
         result = self.model.call(messages, shape.response_model, context=context, generation=self.generation)
         attempts = list(result.attempts)
         answers: dict[str, Any] = {}
@@ -93,7 +112,7 @@ class Extractor:
                 continue
             turn.append(self.prompt.render_follow_up(follow_up.name, **follow_up.variables))
             try:
-                answer = self.model.call(turn, follow_up.response_model, context={"article": grounds},
+                answer = self.model.call(turn, follow_up.response_model, context=context,
                                          generation=self.generation)
             except (BackendError, ExtractionError) as exc:
                 exc.attempts = attempts + exc.attempts  # the ledger counts the earlier calls too
@@ -102,7 +121,7 @@ class Extractor:
             attempts += answer.attempts
             turn.append({"role": "assistant", "content": answer.draft.model_dump_json()})
         try:
-            brief = shape.to_brief(result.draft, article.id, grounds, answers)
+            brief = to_brief(shape, result.draft, article, answers)
         except ValueError as exc:  # pragma: no cover - drafts are validated before this point
             raise ExtractionError(f"{article.source}: cannot assemble brief: {exc}", attempts) from exc
         brief.provenance = Provenance(
@@ -110,6 +129,7 @@ class Extractor:
             model=self.model.request_model, model_sha256=self.model.identity.get("model_sha256"),
             backend=self.model.backend,
             settings={**self.generation, "mode": self.model.mode.value, "max_reasks": self.settings.max_reasks},
+            steps=steps.names(),
             attempts=attempts, seconds=round(time.perf_counter() - started, 2),
             created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
         )

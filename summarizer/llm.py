@@ -28,7 +28,7 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 from pydantic import BaseModel, ValidationError
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential, wait_random
 
-from . import endpoint, grounding
+from . import endpoint, grounding, replay
 from .config import DEFAULT_REMOTE_MODEL, Settings
 from .errors import BackendError, ExtractionError, describe_validation
 from .schema import Usage
@@ -183,6 +183,13 @@ def _instructor(client: openai.OpenAI, mode: Mode, attempts: int) -> instructor.
     return instructor.Instructor(client=client, create=instructor.patch(create=create, mode=mode), mode=mode)
 
 
+def replaying(inner: httpx.BaseTransport, settings: Settings, identity: dict[str, Any]) -> httpx.BaseTransport:
+    """``inner`` behind the store of raw replies (see :mod:`summarizer.replay`), unless caching is off."""
+    if not settings.use_cache:
+        return inner
+    return replay.ReplayTransport(inner, replay.ReplyStore(settings.replies_dir), identity, read=not settings.refresh)
+
+
 def connect(settings: Settings, *, http_client: httpx.Client | None = None) -> ModelClient:
     """A ModelClient for the configured backend (the embedded model when nothing is configured)."""
     backend = settings.resolved_backend
@@ -191,6 +198,9 @@ def connect(settings: Settings, *, http_client: httpx.Client | None = None) -> M
         from . import local_llm  # imports llama_cpp lazily: remote users need not build it
 
         return local_llm.connect(settings, mode)
+    if http_client is None:
+        transport = replaying(httpx.HTTPTransport(), settings, endpoint.identity(settings))
+        http_client = httpx.Client(transport=transport, timeout=settings.timeout)
     client = openai.OpenAI(api_key=settings.api_key or "not-needed", base_url=settings.base_url,
                            timeout=settings.timeout, max_retries=0, http_client=http_client)
     model = settings.model or DEFAULT_REMOTE_MODEL

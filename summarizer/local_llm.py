@@ -109,13 +109,14 @@ class LlamaTransport(httpx.BaseTransport):
 
 def connect(settings: Settings, mode: Mode) -> Any:
     from .endpoint import identity
-    from .llm import ModelClient, _instructor
+    from .llm import ModelClient, _instructor, replaying
 
     ident = identity(settings)  # refuses a missing or corrupt default model up front
     path = model_files.local_model_path(settings.model_path, settings.models_dir)
     transport = LlamaTransport(path, n_ctx=settings.n_ctx, n_threads=settings.n_threads)
     client = openai.OpenAI(api_key="embedded", base_url=LOCAL_BASE_URL, max_retries=0,
-                           timeout=None, http_client=httpx.Client(transport=transport, timeout=None))
+                           timeout=None,
+                           http_client=httpx.Client(transport=replaying(transport, settings, ident), timeout=None))
     name = settings.model or path.stem
     return ModelClient(
         client=_instructor(client, mode, 0), request_model=name, backend="local", mode=mode, settings=settings,

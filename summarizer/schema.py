@@ -190,6 +190,7 @@ class Provenance(_Model):
     backend: str
     settings: dict[str, Any] = Field(default_factory=dict)
     attempts: list[Usage] = Field(default_factory=list, description="Token usage of every attempt, re-asks included.")
+    steps: list[str] = Field(default_factory=list, description="The extraction steps run after the model, in order.")
     seconds: float | None = None
     created: dt.datetime | None = None
 

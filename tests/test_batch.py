@@ -56,15 +56,19 @@ def test_interrupted_submit_resumes_without_uploading_twice(server: ScriptedServ
     assert server.calls.count("POST /v1/files") == 1
 
 
-def test_collect_validates_and_grounds_each_reply(server: ScriptedServer, tmp_path: Path):
+def test_collect_grounds_each_reply_and_drops_an_invented_person_with_a_warning(server: ScriptedServer,
+                                                                              tmp_path: Path):
     settings, state = _settings(server, tmp_path), tmp_path / "state"
     invented = {"json": {"summary": "x", "meetings": [{"participants": [{"name": "Nobody Atall"}]}]}}
     server.enqueue(invented)  # the first article's reply
+    server.enqueue({"json": "not a brief at all"})  # the second's: cannot be validated, so it fails
     batch.submit([str(SEEDS)], settings, state, log=lambda _m: None)
     batch.status(settings, state)
     done = batch.collect_results(settings, state, log=lambda _m: None)
-    assert len(done.collected) == 4
-    assert "does not occur in the article" in done.failed["000_53c3ff3e3e7fd5e7"]
+    assert len(done.collected) == 4 and list(done.failed) == ["001_c0d5be32047a8333"]
+    cache = BriefCache(settings.cache_dir)
+    [brief] = [b for b in (cache.get(p.stem) for p in cache.entries()) if b.article_id == "000_53c3ff3e3e7fd5e7"]
+    assert brief.meetings == [] and any("Nobody Atall" in w for w in brief.warnings)
     again = batch.collect_results(settings, state, log=lambda _m: None)  # idempotent
     assert len(again.collected) == 4
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
+import pytest
+
+from summarizer import extract
 from summarizer.cache import BriefCache, make_key
 from summarizer.config import Settings
 from summarizer.pipeline import brief_paths
+from summarizer.replay import ReplyStore
 from summarizer.schema import Brief
 
 from .conftest import SEEDS, load_gold
@@ -36,9 +40,28 @@ def test_corrupt_or_partial_entry_is_ignored_and_rewritten(server: ScriptedServe
     sent = len(server.requests)
     outcome = brief_paths([one], settings)[0]
     assert outcome.ok and not outcome.cached
-    assert len(server.requests) > sent
+    assert len(server.requests) == sent  # re-derived from the stored replies, no model call
     assert Brief.model_validate_json(entry.read_text()) == outcome.brief
     assert BriefCache(settings.cache_dir).stats().corrupt == 0
+
+    for reply in ReplyStore(settings.replies_dir).entries():  # a corrupt reply is asked again
+        reply.write_text(reply.read_text()[:10])
+    entry.unlink()
+    assert brief_paths([one], settings)[0].ok and len(server.requests) > sent
+
+
+def test_a_change_after_the_model_rederives_briefs_from_stored_replies(server: ScriptedServer,
+                                                                      settings: Settings,
+                                                                      monkeypatch: pytest.MonkeyPatch):
+    one = str(SEEDS / "000_53c3ff3e3e7fd5e7.txt")
+    first = brief_paths([one], settings)[0]
+    sent = len(server.requests)
+    monkeypatch.setattr(extract, "code_fingerprint", lambda: "changed code")
+    again = brief_paths([one], settings)[0]
+    assert again.ok and not again.cached and len(server.requests) == sent
+    assert again.brief.meetings == first.brief.meetings
+    refreshed = brief_paths([one], settings.with_overrides(refresh=True))[0]  # --refresh asks the model again
+    assert refreshed.ok and len(server.requests) > sent
 
 
 def _hammer(directory: str, key: str, rounds: int) -> None:
@@ -65,11 +88,11 @@ def test_two_processes_sharing_one_cache_do_not_corrupt_it(tmp_path: Path):
 def test_key_changes_with_prompt_model_and_settings(server: ScriptedServer, settings: Settings):
     one = str(SEEDS / "000_53c3ff3e3e7fd5e7.txt")
     brief_paths([one], settings)
-    for change in ({"prompt": "brief@v2"}, {"model": "other-model"}, {"max_reasks": 0}):
+    for change, asks in (({"prompt": "brief@v2"}, True), ({"model": "other-model"}, True), ({"max_reasks": 0}, False)):
         sent = len(server.requests)
         outcome = brief_paths([one], settings.with_overrides(**change))[0]
         assert outcome.ok and not outcome.cached, change
-        assert len(server.requests) > sent
+        assert (len(server.requests) > sent) == asks, change  # the same request is answered from stored replies
     assert len(BriefCache(settings.cache_dir).entries()) == 4
 
 

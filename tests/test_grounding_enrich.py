@@ -147,7 +147,7 @@ def test_meetings_get_their_own_sentences():
     ("He extended an invitation to Alvarez to attend the summit.", None, "Alvarez"),
 ])
 def test_a_swapped_invitation_is_put_right(sentence, inviter, invitee):
-    from summarizer.shapes import _oriented
+    from summarizer.invitations import _oriented
 
     assert _oriented(inviter, invitee, sentence) == (inviter, invitee)
     if inviter:

@@ -135,8 +135,8 @@ def test_prompt_injection_yields_a_grounded_brief(server: ScriptedServer, settin
     server.enqueue(obeying, honest)
     outcome = BriefRunner(settings).brief(collect([str(article)])[0])
     assert outcome.ok, outcome.error
-    assert "not named in the article" in server.requests[1]["messages"][-1]["content"]
     names = {p.name for m in outcome.brief.meetings for p in m.participants}
     assert names == {"Ana Soto", "Rui Costa"}
+    assert any("Elon Bezos" in w and "dropped" in w for w in outcome.brief.warnings)
     assert server.requests[0]["messages"][0]["role"] == "system"
     assert "Ignore the instructions" not in server.requests[0]["messages"][0]["content"]  # article stays user text

@@ -1,0 +1,90 @@
+"""Person identity: when two spellings are one person. One module, used by enrichment (within an
+article) and reports (across articles). Scoring keeps the spec's own rule in :mod:`summarizer.scoring`.
+
+- ``same_person``: the spec's rule (equal names, or surnames with fuzzy ratio >= 0.85), for names that
+  come from one article.
+- ``compare``: across articles, where transliterations differ ("Masadykov" / "Mossadeghov"), surnames
+  are also compared by a consonant skeleton; context then decides (a different country, or given names
+  that clearly differ, keep two people apart), and the verdict keeps its reasons.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from . import grounding
+
+
+def surname_key(name: str) -> str:
+    parts = grounding.name_key(name).split()
+    return parts[-1] if parts else ""
+
+
+def same_person(a: str, b: str) -> bool:
+    """Same person by the spec's rule: equal names, or surnames with fuzzy ratio >= 0.85."""
+    ka, kb = grounding.name_key(a), grounding.name_key(b)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    return fuzz.ratio(surname_key(a), surname_key(b)) >= 85
+
+
+# Transliteration variants folded before comparing consonants: digraphs first.
+_DIGRAPHS = [("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("sh", "s"), ("ch", "c"), ("zh", "z"),
+             ("ph", "f"), ("ck", "k"), ("q", "k"), ("x", "ks"), ("w", "v"), ("j", "y")]
+_VOICING = str.maketrans({"g": "k", "d": "t", "b": "p", "z": "s", "v": "f"})
+
+
+def skeleton(word: str) -> str:
+    """'Mossadeghov' -> 'mstkf', 'Masadykov' -> 'mstkf': consonants after folding variants and voicing."""
+    word = grounding.name_key(word).replace(" ", "")
+    for a, b in _DIGRAPHS:
+        word = word.replace(a, b)
+    consonants = re.sub(r"[aeiouy]", "", word).translate(_VOICING)
+    return re.sub(r"(.)\1+", r"\1", consonants)  # doubled letters count once
+
+
+def _split(name: str) -> tuple[str, str]:
+    parts = grounding.name_key(name).split()
+    return (" ".join(parts[:-1]), parts[-1]) if parts else ("", "")
+
+
+@dataclass
+class Verdict:
+    same: bool
+    reasons: list[str]
+
+
+def compare(a: str, b: str, country_a: str | None = None, country_b: str | None = None) -> Verdict:
+    """Are ``a`` and ``b`` one person? With the reasons for the answer."""
+    given_a, sur_a = _split(a)
+    given_b, sur_b = _split(b)
+    if not sur_a or not sur_b:
+        return Verdict(False, ["a name is empty"])
+    reasons = []
+    ratio = fuzz.ratio(sur_a, sur_b)
+    if sur_a == sur_b:
+        reasons.append(f"same surname {sur_a!r}")
+    elif ratio >= 85:
+        reasons.append(f"surnames {sur_a!r}/{sur_b!r} fuzzy ratio {ratio:.0f}")
+    elif len(sur_a) >= 4 and skeleton(sur_a) == skeleton(sur_b):
+        reasons.append(f"surnames {sur_a!r}/{sur_b!r} share the transliteration skeleton {skeleton(sur_a)!r}")
+    else:
+        return Verdict(False, [f"surnames {sur_a!r}/{sur_b!r} differ (ratio {ratio:.0f})"])
+    if country_a and country_b:
+        if grounding.fold(country_a) != grounding.fold(country_b):
+            return Verdict(False, reasons + [f"countries differ ({country_a} / {country_b})"])
+        reasons.append(f"same country {country_a}")
+    if given_a and given_b:
+        joined_a, joined_b = given_a.replace(" ", ""), given_b.replace(" ", "")
+        given_ratio = fuzz.ratio(joined_a, joined_b)
+        initials = given_a[0] == given_b[0] and (len(joined_a) == 1 or len(joined_b) == 1)
+        if given_ratio >= 70 or initials or skeleton(joined_a) == skeleton(joined_b):
+            reasons.append(f"given names {given_a!r}/{given_b!r} agree (ratio {given_ratio:.0f})")
+        else:
+            return Verdict(False, reasons + [f"given names {given_a!r}/{given_b!r} differ (ratio {given_ratio:.0f})"])
+    return Verdict(True, reasons)

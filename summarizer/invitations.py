@@ -1,0 +1,134 @@
+"""Attach invitations: each invitation the model reported is grounded in the sentence that makes it,
+put under the meeting it belongs to, and given inviter and invitee the way round the sentence has them
+(a model often swaps them). An invitation no sentence makes is the model's invention and is dropped."""
+
+from __future__ import annotations
+
+import re
+
+from . import enrich, grounding, vocabulary
+from .identity import same_person, surname_key
+from .schema import Invitation, Meeting, Participant
+from .shapes import InvitationDraft, invitation_sentences
+
+_INVITING = vocabulary.words().inviting
+
+
+def _resolve_person(words: str | None, people: list[Participant], text: str) -> str | None:
+    """A name for 'he' or "Iran's first vice president": the participant whose title the words hold."""
+    if not words:
+        return None
+    if any(same_person(words, p.name) for p in people):
+        return next(p.name for p in people if same_person(words, p.name))
+    key = grounding.name_key(words)
+    named = [p for p in people if surname_key(p.name) in key.split()]
+    if len(named) == 1:
+        return named[0].name  # "Kazakh Prime Minister Olzhas Bektenov"
+    titled = [p for p in people if p.title and grounding.name_key(p.title) in key]
+    if len(titled) == 1:
+        return titled[0].name
+    return words if grounding.name_in_text(words, text) else None
+
+
+def _position(words: str | None, sentence: str) -> int | None:
+    """Where a person is first named in the sentence (full name or surname), else None."""
+    if not words:
+        return None
+    folded = grounding.fold(sentence)
+    spots = [folded.find(grounding.fold(w)) for w in (words, surname_key(words)) if w]
+    spots = [i for i in spots if i >= 0]
+    return min(spots) if spots else None
+
+
+def _role(person: str | None, sentence: str) -> str | None:
+    """How the sentence names a person. Active ('A invited B', 'an invitation to B'): after the verb is
+    the invitee, before it the inviter. Passive ('an invitation from A, B ...', 'B was invited by A'):
+    the phrase right after 'from'/'by' is the inviter, anyone else the invitee. None: not named."""
+    at = _position(person, sentence)
+    verb = _INVITING.search(sentence)
+    if at is None or verb is None:
+        return None
+    passive = re.search(r"invit\w*\s+(?:from|by|of)\b", sentence, re.IGNORECASE)
+    if passive:  # the agent is the phrase right after from/by, up to a comma or "to"
+        stop = re.search(r",|\bto\b|$", sentence[passive.end():])
+        return "inviter" if passive.end() <= at < passive.end() + stop.start() else "invitee"
+    return "invitee" if at > verb.start() else "inviter"
+
+
+def _oriented(inviter: str | None, invitee: str, sentence: str) -> tuple[str | None, str]:
+    """The pair in the order the sentence gives it: a model often swaps inviter and invitee."""
+    if inviter is None:
+        return inviter, invitee
+    as_inviter, as_invitee = _role(inviter, sentence), _role(invitee, sentence)
+    if (as_inviter == "invitee" and as_invitee != "invitee") or (as_invitee == "inviter" and as_inviter != "inviter"):
+        return invitee, inviter
+    return inviter, invitee
+
+
+def _invitation_home(inv: InvitationDraft, meetings: list[Meeting], segments: list[list[grounding.Sentence]],
+                     candidates: list[grounding.Sentence]) -> tuple[int, grounding.Sentence] | None:
+    """The meeting an invitation belongs to and the sentence that makes it.
+
+    Meetings whose participants include the invitee and inviter come first; within a meeting's own
+    sentences, one naming the invitee as invitee beats one naming them at all, then one naming the
+    event or place, then any other."""
+    def named(sentence: grounding.Sentence, words: list[str | None]) -> bool:
+        folded = grounding.fold(sentence.text)
+        return any(w and len(w) > 2 and grounding.fold(w) in folded for w in words)
+
+    def takes_part(who: str | None, meeting: Meeting) -> bool:
+        return bool(who) and any(same_person(who, p.name) for p in meeting.participants)
+
+    by_name = [inv.invitee, surname_key(inv.invitee)]
+    by_event = [inv.event, inv.place]
+    order = sorted(range(len(meetings)), key=lambda i: -(takes_part(inv.invitee, meetings[i])
+                                                          + takes_part(inv.inviter, meetings[i])))
+    def consistent(sentence: grounding.Sentence) -> bool:  # names the invitee where an invitee stands
+        return named(sentence, by_name) and _role(inv.invitee, sentence.text) == "invitee"
+
+    for test in (consistent, lambda s: named(s, by_name), lambda s: named(s, by_event), lambda s: True):
+        for i in order:
+            if not (takes_part(inv.invitee, meetings[i]) or takes_part(inv.inviter, meetings[i])):
+                continue
+            own = {s.number for s in segments[i]}
+            found = next((s for s in candidates if s.number in own and test(s)), None)
+            if found:
+                return i, found
+    for test in (lambda s: named(s, by_name), lambda s: named(s, by_event)):  # a non-participant invitee
+        found = next((s for s in candidates if test(s)), None)
+        if found:
+            i = next((i for i, seg in enumerate(segments) if any(s.number == found.number for s in seg)), 0)
+            return i, found
+    return None  # an invitation no sentence makes is the model's invention
+
+
+def attach(meetings: list[Meeting], segments: list[list[grounding.Sentence]],
+                        drafts: list[InvitationDraft], text: str) -> None:
+    candidates = invitation_sentences(text)
+    for inv in drafts:
+        home = _invitation_home(inv, meetings, segments, candidates) if meetings else None
+        if home is None:
+            continue
+        index, sentence = home
+        meeting = meetings[index]
+        invitee = _resolve_person(enrich.clean_name(inv.invitee, None) or inv.invitee, meeting.participants, text) \
+            or inv.invitee
+        inviter = _resolve_person(enrich.clean_name(inv.inviter or "", None) or inv.inviter, meeting.participants, text)
+        inviter, invitee = _oriented(inviter, invitee, sentence.text)
+        if _position(invitee, sentence.text) is None \
+                and not any(same_person(invitee, p.name) for p in meeting.participants):
+            continue  # the sentence invites someone else, and this invitee was not even at the meeting
+        if inviter and same_person(inviter, invitee):
+            inviter = None  # a model that names the invitee twice does not know the inviter
+        if inviter and _position(inviter, sentence.text) is None \
+                and not any(same_person(inviter, p.name) for p in meeting.participants):
+            inviter = None  # neither at the meeting nor in the sentence: a guess
+        others = [p.name for p in meeting.participants if not same_person(p.name, invitee)]
+        if inviter is None and len(others) == 1 and len(others) < len(meeting.participants):
+            inviter = others[0]  # "he invited X": the other side of a two-person meeting
+        if any(same_person(invitee, i.invitee or "")
+               and (i.evidence == sentence.text or grounding.name_key(i.event or "") == grounding.name_key(inv.event or ""))
+               for i in meeting.invitations):
+            continue  # the same invitation twice
+        meeting.invitations.append(Invitation(inviter=inviter, invitee=invitee, event=inv.event, place=inv.place,
+                                              when=inv.when, evidence=sentence.text))

@@ -1,0 +1,200 @@
+"""Repair, don't reject: each participant name the model wrote is resolved to a person the article
+names, or dropped with a warning. One bad name never costs the article.
+
+News English introduces an official as "<country word> <office> <Full Name>" ("Indian External
+Affairs Minister Jane Doe", "Kenya's President John Roe") and then uses the surname alone. So:
+- honorifics ("Mr", "H.E.") and office words are stripped from the front of a name; an abbreviated
+  title ("PM", "FM") becomes the title when the model gave none;
+- a name written short or misspelt is mapped to the fullest mention of that person in the article;
+- an office or a country written instead of a name ("Foreign Minister", "Pakistan") is mapped to the
+  one person the article names with that office (and country), if there is exactly one;
+- an organisation (an agency, a newspaper) or a name seen only in a byline is not a participant;
+- what still cannot be grounded in the article is dropped.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from . import enrich, grounding, vocabulary
+from .identity import surname_key
+from .schema import Participant
+
+# A capitalised run, with the lowercase particles names carry ("bin", "von der", "da").
+_PARTICLES = r"(?:bin|bint|ibn|al|el|von|van|der|den|de|da|do|dos|du|di|del|la|le)"
+_CAP = r"[A-Z\u00C0-\u024F][\w'\u2019.-]*"
+_RUN = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLES}\s+)*{_CAP})*")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person as the article names them: the name, and the office and country word written before it."""
+
+    name: str
+    office: str  # "External Affairs Minister", or "" when the run has no office word
+    country_word: str  # "Indian", "Kenya's", or ""
+
+
+def _is_office(token: str) -> bool:
+    return grounding.name_key(token) in vocabulary.words().office_words
+
+
+def _is_honorific(tokens: list[str]) -> int:
+    """How many leading tokens are an honorific ("Mr", "H.E.", "His Excellency")."""
+    honorifics = vocabulary.words().honorifics
+    for n in (3, 2, 1):
+        if len(tokens) >= n and grounding.name_key(" ".join(tokens[:n])) in honorifics:
+            return n
+    return 0
+
+
+@functools.lru_cache(maxsize=64)
+def mentions(text: str) -> tuple[Mention, ...]:
+    """Every capitalised run of the article that ends in a name, with the office words before it."""
+    title_words = vocabulary.words().title_words
+    found = []
+    for match in _RUN.finditer(text):
+        tokens = [t.rstrip(".,") for t in match.group().split()]
+        country = ""
+        office: list[str] = []
+        i = 0
+        while i < len(tokens):
+            skip = _is_honorific(tokens[i:])
+            if skip:
+                i += skip
+                continue
+            if _is_office(tokens[i]) or grounding.name_key(tokens[i]) in enrich.ABBREVIATED_TITLES:
+                office.append(tokens[i])
+                i += 1
+                continue
+            if not office and not country and i + 1 < len(tokens) and (
+                    _is_office(tokens[i + 1]) or re.search(r"['\u2019]s$", tokens[i])):
+                country = tokens[i]  # "Indian" / "Kenya's" before an office
+                i += 1
+                continue
+            break
+        name = tokens[i:]
+        if not office and not country and len(name) >= 3 and re.search(r"\bof\s+(?:the\s+)?$", text[:match.start()]):
+            name = name[1:]  # "Council of Kenya William Ruto": the first word ends the office phrase
+        if not name or len(name) > 6:
+            continue
+        if len(name) == 1 and not any(grounding.name_key(t) in title_words for t in office):
+            continue  # one capitalised word with no office before it: a place, a month, a sentence's start
+        found.append(Mention(" ".join(name), " ".join(office), country))
+    return tuple(found)
+
+
+def _fullest(name: str, text: str) -> str | None:
+    """The fullest mention of the person ``name`` names: all its words, the same surname, most words."""
+    key = grounding.name_key(name).split()
+    if not key:
+        return None
+    best = None
+    for mention in mentions(text):
+        words = grounding.name_key(mention.name).split()
+        if words and words[-1] == key[-1] and set(key) <= set(words):
+            if best is None or len(words) > len(grounding.name_key(best).split()):
+                best = mention.name
+    return best
+
+
+def _respelled(name: str, text: str) -> str | None:
+    """A named person whose surname is close to ``name``'s (a model's typo or transliteration)."""
+    surname = surname_key(name)
+    if len(surname) < 4:
+        return None
+    close = {m.name for m in mentions(text) if len(m.name.split()) >= 2
+             and fuzz.ratio(surname_key(m.name), surname) >= 85}
+    return _fullest(next(iter(close)), text) if len(close) == 1 else None
+
+
+def _by_office(office: str, country: str | None, text: str) -> str | None:
+    """The one person the article names with this office (and country), else None."""
+    office_key = {w for w in grounding.name_key(office).split() if w in vocabulary.words().title_words}
+    if not office_key:
+        return None
+    found = set()
+    for mention in mentions(text):
+        if not mention.office or len(mention.name.split()) < 2:
+            continue
+        words = set(grounding.name_key(mention.office).split())
+        if not office_key <= words:
+            continue
+        if country and mention.country_word and not enrich.country_word(mention.country_word, country):
+            continue
+        found.add(_fullest(mention.name, text) or mention.name)
+    people = {surname_key(n): n for n in found}
+    return next(iter(people.values())) if len(people) == 1 else None
+
+
+def _names_a_country(name: str, country: str | None, text: str) -> bool:
+    """'Pakistan' where a name belongs: the participant's country, or a word the article writes before an
+    office as a country ("Pakistan's Prime Minister")."""
+    if country and (grounding.name_key(name) == grounding.name_key(country) or enrich.country_word(name, country)):
+        return True
+    key = grounding.name_key(name)
+    return any(grounding.name_key(re.sub(r"['\u2019]s$", "", m.country_word)) == key for m in mentions(text))
+
+
+def _only_in_bylines(name: str, text: str) -> bool:
+    lines = [line for line in text.splitlines() if grounding.name_in_text(name, line)]
+    return bool(lines) and all(vocabulary.words().byline.search(line) for line in lines)
+
+
+def repair_participant(person: Participant, text: str) -> tuple[Participant | None, str | None]:
+    """The participant with a name the article gives, or None; and a warning saying what was done."""
+    raw = " ".join(person.name.split())
+    title = enrich.value(person.title)
+    country = enrich.value(person.country)
+    if enrich.value(raw) is None:
+        return None, f"dropped a participant with no name ({raw!r})"
+    titled = any(grounding.name_key(t) in vocabulary.words().title_words for t in raw.split())
+    if vocabulary.words().organisation.search(raw) and not titled:
+        return None, f"dropped participant {raw!r}: an organisation, not a person"
+    tokens = raw.split()
+    stripped: list[str] = []
+    while tokens:
+        n = _is_honorific(tokens)
+        key = grounding.name_key(tokens[0])
+        if n:
+            tokens = tokens[n:]
+        elif key in enrich.ABBREVIATED_TITLES or _is_office(tokens[0]) or enrich.country_word(tokens[0], country) \
+                or re.search(r"['\u2019]s$", tokens[0]):
+            stripped.append(tokens.pop(0))
+        else:
+            break
+    name = " ".join(tokens)
+    office_words = [w for w in stripped if not enrich.country_word(w, country) and not re.search(r"['\u2019]s$", w)]
+    if not title and office_words:
+        title = " ".join(enrich.ABBREVIATED_TITLES.get(grounding.name_key(w), w) for w in office_words)
+    notes = []
+    if name != raw:
+        notes.append(f"{raw!r} -> {name!r}" if name else f"{raw!r} names an office")
+
+    resolved = None
+    if name and not (country and grounding.name_key(name) == grounding.name_key(country)) \
+            and grounding.name_in_text(name, text):
+        resolved = _fullest(name, text) or name
+    elif name:
+        resolved = _respelled(name, text)
+        if resolved:
+            notes.append(f"respelled {name!r} as {resolved!r}")
+    if resolved is None and (not name or _names_a_country(name, country, text)):  # an office or a country
+        resolved = _by_office(" ".join(office_words) or (title or ""), country or (name or None), text)
+        if resolved:
+            notes.append(f"resolved {raw!r} to {resolved!r}, the {title or 'official'} the article names")
+    if resolved is None:
+        return None, f"dropped participant {raw!r}: no person of that name in the article"
+    if _only_in_bylines(resolved, text):
+        return None, f"dropped participant {resolved!r}: named only in a byline"
+    if grounding.name_key(resolved) != grounding.name_key(name) and not any("resolved" in n or "respelled" in n
+                                                                            for n in notes):
+        notes.append(f"{name!r} -> fullest mention {resolved!r}")
+    repaired = person.model_copy(update={"name": resolved, "title": title, "country": country})
+    warning = "participant " + "; ".join(notes) if notes and grounding.name_key(resolved) != grounding.name_key(raw) \
+        else None
+    return repaired, warning

@@ -1,0 +1,170 @@
+"""The extraction steps after the model: reply -> assemble -> these named steps -> brief.
+
+Each step is a function ``step(brief, context)`` that changes the brief in place and says what it
+repaired or dropped in ``context.warnings``; none calls a model, so replaying cached replies re-runs
+exactly these steps. ``STEPS`` is the one declaration of their order, and its names are recorded in
+the brief's provenance.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import areas, enrich, grounding, invitations, repair
+from .identity import same_person
+from .schema import AgreedArea, Brief
+
+
+@dataclass
+class Context:
+    """One article as the steps see it."""
+
+    text: str  # the article as read
+    grounds: str  # the article without text addressed to a model: the only place facts may come from
+    answers: dict[str, Any] = field(default_factory=dict)  # follow-up answers by name
+    areas_from_model: bool = False  # the shape asked the model for areas: do not label them by keyword
+    warnings: list[str] = field(default_factory=list)
+
+    @functools.cached_property
+    def sentences(self) -> list[grounding.Sentence]:
+        return areas.body_sentences(grounding.split_sentences(self.grounds))
+
+
+Step = Callable[[Brief, Context], None]
+
+
+def repair_names(brief: Brief, ctx: Context) -> None:
+    """Every participant resolved to a person the article names (see :mod:`summarizer.repair`), or dropped;
+    a meeting left with nobody is dropped."""
+    kept = []
+    for number, meeting in enumerate(brief.meetings, start=1):
+        people = []
+        for person in meeting.participants:
+            repaired, warning = repair.repair_participant(person, ctx.grounds)
+            if warning:
+                ctx.warnings.append(f"meeting {number}: {warning}")
+            if repaired is not None:
+                people.append(repaired)
+        meeting.participants = people
+        if people:
+            kept.append(meeting)
+        else:
+            ctx.warnings.append(f"meeting {number}: dropped, no participant the article names")
+    brief.meetings = kept
+
+
+def merge_people(brief: Brief, ctx: Context) -> None:
+    """One entry per person: summaries of the whole trip dropped, a lone traveller given the host he met,
+    every spelling of a person as aliases, titles without the country word."""
+    before = len(brief.meetings)
+    brief.meetings = [m for m in brief.meetings if not enrich.is_aggregate(m, brief.meetings)]
+    if len(brief.meetings) < before:
+        ctx.warnings.append(f"dropped {before - len(brief.meetings)} meeting(s) that only summed up the others")
+    enrich.complete_pairs(brief.meetings, ctx.grounds)
+    everyone = enrich.merge_people([p for m in brief.meetings for p in m.participants])
+    for meeting in brief.meetings:
+        people = enrich.merge_people(meeting.participants)
+        for person in people:
+            canonical = next(p for p in everyone if same_person(p.name, person.name))
+            person.name = canonical.name
+            person.title = enrich.clean_title(person.title or canonical.title, person.country or canonical.country)
+            person.country = person.country or canonical.country
+            spellings = {*canonical.aliases, *person.aliases, *enrich.find_aliases(canonical.name, ctx.grounds)}
+            person.aliases = sorted(
+                (s for s in spellings
+                 if grounding.name_key(s) != grounding.name_key(person.name) and grounding.name_in_text(s, ctx.grounds)),
+                key=lambda s: (len(s), s))
+        meeting.participants = people
+
+
+def place_and_time(brief: Brief, ctx: Context) -> None:
+    """Headline, publication date and dateline from the article's first lines; each meeting's city
+    (the dateline when the model gave none), a named occasion only, and the ISO date when resolvable."""
+    brief.headline = brief.headline or enrich.headline(ctx.text)
+    brief.published = brief.published or enrich.published_date(ctx.text)
+    city = enrich.dateline_city(ctx.text)
+    for meeting in brief.meetings:
+        venue = meeting.venue
+        venue.city, venue.country = enrich.value(venue.city), enrich.value(venue.country)
+        occasion = enrich.value(venue.occasion)
+        # An occasion is a named event ("Caspian Summit") stated in the article, not "summit" or "visit".
+        named = occasion and any(c.isupper() for c in occasion) and grounding.name_in_text(occasion, ctx.grounds)
+        venue.occasion = occasion if named else None
+        if not venue.city and city and meeting.format not in ("phone", "video"):
+            venue.city = city
+        meeting.date.text = enrich.value(meeting.date.text)
+        meeting.date.iso = meeting.date.iso or enrich.resolve_date(meeting.date.text, brief.published)
+
+
+def label_areas(brief: Brief, ctx: Context) -> None:
+    """Cooperation areas by keyword in the sentences that report each meeting (``vocab/areas.toml``)."""
+    if ctx.areas_from_model:
+        return
+    for meeting, segment in zip(brief.meetings, areas.segments(brief.meetings, ctx.sentences), strict=True):
+        meeting.agreed_areas = [AgreedArea(area=area, evidence=s.text) for area, s in areas.find_areas(segment).items()]
+
+
+def attach_invitations(brief: Brief, ctx: Context) -> None:
+    """Invitations from the follow-up answer, each grounded in its sentence and put under its meeting."""
+    answer = ctx.answers.get("invitations")
+    if answer is None or not brief.meetings:
+        return
+    segments = areas.segments(brief.meetings, ctx.sentences)
+    before = sum(len(m.invitations) for m in brief.meetings)
+    invitations.attach(brief.meetings, segments, answer.invitations, ctx.grounds)
+    dropped = len(answer.invitations) - (sum(len(m.invitations) for m in brief.meetings) - before)
+    if dropped > 0:
+        ctx.warnings.append(f"dropped {dropped} invitation(s) no sentence of the article makes")
+
+
+def ground(brief: Brief, ctx: Context) -> None:
+    """Every quote tied to its span in the article (the article's exact characters), or dropped; invitation
+    names spelt as the participant lists spell them."""
+    people = enrich.merge_people([p for m in brief.meetings for p in m.participants])
+    for number, meeting in enumerate(brief.meetings, start=1):
+        for kind, items in (("area", meeting.agreed_areas), ("invitation", meeting.invitations)):
+            for item in list(items):
+                if item.evidence is None:
+                    continue
+                span = grounding.find_quote(item.evidence, ctx.grounds)
+                if span is None:
+                    ctx.warnings.append(f"meeting {number}: dropped {kind} evidence not found in the article: "
+                                        f"{item.evidence[:60]!r}")
+                    item.evidence, item.evidence_span = None, None
+                else:
+                    item.evidence, item.evidence_span = ctx.text[span[0]:span[1]], span
+        for inv in meeting.invitations:
+            inv.inviter = enrich.canonical(inv.inviter, people)
+            inv.invitee = enrich.canonical(inv.invitee, people)
+
+
+def merge(brief: Brief, ctx: Context) -> None:
+    """One entry per meeting: the same people on agreeing dates are one meeting."""
+    before = len(brief.meetings)
+    brief.meetings = enrich.merge_meetings(brief.meetings)
+    if len(brief.meetings) < before:
+        ctx.warnings.append(f"merged {before - len(brief.meetings)} repeated meeting(s)")
+
+
+def summarise(brief: Brief, ctx: Context) -> None:
+    brief.summary = brief.summary or enrich.write_summary(brief)
+
+
+STEPS: tuple[Step, ...] = (repair_names, merge_people, place_and_time, label_areas, attach_invitations, ground,
+                           merge, summarise)
+
+
+def names() -> list[str]:
+    return [step.__name__ for step in STEPS]
+
+
+def run(brief: Brief, ctx: Context) -> Brief:
+    """A copy of ``brief`` after every step, with the steps' warnings."""
+    brief = brief.model_copy(deep=True)
+    for step in STEPS:
+        step(brief, ctx)
+    brief.warnings = [*brief.warnings, *ctx.warnings]
+    return brief

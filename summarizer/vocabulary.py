@@ -1,0 +1,64 @@
+"""The domain vocabulary as data: ``vocab/areas.toml`` (area keywords) and ``vocab/words.toml`` (office
+words, honorifics, meeting, inviting and cooperation cues). Steps read it from here; nothing else
+holds word lists, so a new area label or office word is one record in a file."""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .schema import Area
+
+_DIR = Path(__file__).resolve().parent / "vocab"
+
+
+@dataclass(frozen=True)
+class Words:
+    office_words: frozenset[str]
+    title_words: frozenset[str]
+    honorifics: frozenset[str]  # as name keys: "h e", "his excellency"
+    abbreviated_titles: dict[str, str]
+    meeting: re.Pattern[str]
+    inviting: re.Pattern[str]
+    cooperation: re.Pattern[str]
+    boilerplate: re.Pattern[str]
+    tail: re.Pattern[str]
+    organisation: re.Pattern[str]
+    byline: re.Pattern[str]
+
+
+@functools.cache
+def words() -> Words:
+    data = tomllib.loads((_DIR / "words.toml").read_text(encoding="utf-8"))
+    cues = data["cues"]
+    honorifics = frozenset(" ".join(re.sub(r"[^\w\s]", " ", h).split()) for h in data["honorifics"])
+    return Words(
+        office_words=frozenset(data["office_words"].split()),
+        title_words=frozenset(data["title_words"].split()),
+        honorifics=honorifics,
+        abbreviated_titles=dict(data["abbreviated_titles"]),
+        meeting=re.compile(rf"\b(?:{cues['meeting']})\b", re.IGNORECASE),
+        inviting=re.compile(cues["inviting"], re.IGNORECASE),
+        cooperation=re.compile(cues["cooperation"], re.IGNORECASE),
+        boilerplate=re.compile(cues["boilerplate"], re.IGNORECASE),
+        tail=re.compile(cues["tail"], re.IGNORECASE),
+        organisation=re.compile(cues["organisation"], re.IGNORECASE),
+        byline=re.compile(cues["byline"], re.IGNORECASE),
+    )
+
+
+@functools.cache
+def area_patterns() -> dict[Area, re.Pattern[str]]:
+    """Each area label's keywords as one whole-word pattern (case-insensitive unless marked)."""
+    data = tomllib.loads((_DIR / "areas.toml").read_text(encoding="utf-8"))
+    unknown = set(data) - {a.value for a in Area}
+    if unknown:  # a label the schema does not know would never be scored
+        raise ValueError(f"vocab/areas.toml: unknown area label(s) {sorted(unknown)}")
+    return {
+        Area(label): re.compile(rf"\b(?:{'|'.join(entry['keywords'])})\b",
+                                0 if entry.get("case_sensitive") else re.IGNORECASE)
+        for label, entry in data.items()
+    }
