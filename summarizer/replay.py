@@ -32,6 +32,12 @@ def request_key(body: dict[str, Any], identity: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def messages_key(body: dict[str, Any]) -> str:
+    """A hash of a request's messages alone: what recorded replies are matched by in tests, whatever
+    server, model name or response-format spelling answers them."""
+    return hashlib.sha256(json.dumps(body.get("messages", []), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
 class ReplyStore:
     """Raw replies on disk (one JSON file per request key)."""
 
