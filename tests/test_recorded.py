@@ -42,7 +42,8 @@ def test_recorded_replies_still_score_as_recorded(tmp_path: Path, prompt: str):
     floor = RECORDED_OVERALL[prompt] - 0.005
     with ScriptedServer(responder=replay_responder(prompt)) as srv:
         env = {"OPENAI_BASE_URL": srv.url, "OPENAI_API_KEY": "k", "SUMMARIZER_CACHE_DIR": str(tmp_path / "c")}
-        result = CliRunner().invoke(app, ["eval", "--prompt", prompt, "--runs", str(tmp_path / "runs"),
+        result = CliRunner().invoke(app, ["eval", "--prompt", prompt, "--set", "seeds",
+                                          "--runs", str(tmp_path / "runs"),
                                           "--min-score", str(floor)], env=env)
     assert result.exit_code == 0, result.output
     [run] = list((tmp_path / "runs").iterdir())
@@ -51,10 +52,11 @@ def test_recorded_replies_still_score_as_recorded(tmp_path: Path, prompt: str):
 
 def test_compare_shows_both_prompts_and_the_change(server: ScriptedServer, tmp_path: Path):
     env = {"OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": "k", "SUMMARIZER_CACHE_DIR": str(tmp_path / "c")}
-    result = CliRunner().invoke(app, ["eval", "--compare", "brief@v2", "brief@v3", "--diff",
+    result = CliRunner().invoke(app, ["eval", "--compare", "brief@v2", "brief@v3", "--diff", "--set", "seeds",
                                       "--runs", str(tmp_path / "runs")], env=env)
     assert result.exit_code == 0, result.output
-    header = result.stdout.splitlines()[0]
+    title, _, header = result.stdout.splitlines()[:3]
+    assert title == "## seeds (5 articles)"
     assert "brief@v2" in header and "brief@v3" in header and "change" in header
     assert "Differences from gold, brief@v3" in result.stdout
     [run] = list((tmp_path / "runs").iterdir())
