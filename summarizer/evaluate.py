@@ -96,6 +96,10 @@ def load_predictions(pred_dir: Path, labelled: list[LabelledArticle],
     if not pred_dir.is_dir():
         raise PredictionsError(f"{pred_dir}: no such predictions folder")
     folder = pred_dir / set_name if set_name and (pred_dir / set_name).is_dir() else pred_dir
+    if not any((folder / f"{i.article.id}.json").exists() for i in labelled):
+        where = f"{pred_dir}/{set_name}/<id>.json or " if set_name else ""
+        raise PredictionsError(f"{pred_dir}: no prediction for any article of set {set_name or folder.name!r} "
+                               f"(looked for {where}{pred_dir}/<id>.json)")
     predictions, errors = {}, {}
     for item in labelled:
         path = folder / f"{item.article.id}.json"
@@ -105,10 +109,6 @@ def load_predictions(pred_dir: Path, labelled: list[LabelledArticle],
             errors[item.article.id] = f"{path}: no prediction"
         except ValidationError as exc:
             errors[item.article.id] = f"{path}: not a valid brief: {exc.errors()[0]['msg']}"
-    if not any((folder / f"{i.article.id}.json").exists() for i in labelled):
-        where = f"{pred_dir}/{set_name}/<id>.json or " if set_name else ""
-        raise PredictionsError(f"{pred_dir}: no prediction for any article of set {set_name or folder.name!r} "
-                               f"(looked for {where}{pred_dir}/<id>.json)")
     return predictions, errors
 
 

@@ -143,3 +143,14 @@ def test_the_eval_page_shows_warnings_beside_differences(evals: Path, prediction
     assert "missed meeting" in article
     assert "dropped meeting 2: no participant named in the article" in article
     assert f'href="#beta-{SPLIT["beta"][0]}"' in page  # the error class table links to the article
+
+
+def test_the_model_runs_every_set_in_one_eval(evals: Path, server, tmp_path: Path):
+    env = {"OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": "k", "SUMMARIZER_CACHE_DIR": str(tmp_path / "c")}
+    result = CliRunner().invoke(app, ["eval", "--evals", str(evals), "--runs", str(tmp_path / "runs"),
+                                      "--min-score", "0.9"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "on set alpha (2 articles)" in result.stderr and "on set beta (3 articles)" in result.stderr
+    results = _results(tmp_path / "runs")
+    assert sorted(results) == ["alpha", "beta"]
+    assert {name: sorted(r["articles"]) for name, r in results.items()} == SPLIT
