@@ -17,7 +17,7 @@ test: setup model browser       ## the whole suite, slow tests on the real model
 test-fast: $(VENV)/.deps        ## everything but the real-model tests
 	$(BIN)/pytest -m "not slow"
 
-eval: setup model               ## score the default prompt on the labelled seeds
+eval: setup model               ## score the default prompt on every eval set (evals/<set>/)
 	$(BIN)/summarizer eval
 
 bench: setup model              ## seconds, tokens and memory per article on the seeds

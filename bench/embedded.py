@@ -66,7 +66,7 @@ def main() -> None:
               f"max {max(secs):.1f}; total {total:.1f} s incl. model load {load or 0:.1f} s; "
               f"prompt tokens {sum(r[2] for r in rows)}, output tokens {sum(r[3] for r in rows)}; "
               f"peak RSS {peak_mb:.0f} MB")
-        gold_dir = ROOT / "evals" / "gold"
+        gold_dir = ROOT / "evals" / "seeds" / "gold"
         if Path(args.articles).resolve() == (ROOT / "seeds").resolve() and gold_dir.is_dir():
             run = from_outcomes(runner.label, load_gold(gold_dir, Path(args.articles)), outcomes)
             fields = run.report.fields()

@@ -8,7 +8,7 @@ The library works without the CLI::
     for outcome in brief_paths(["seeds/"], settings):
         print(outcome.article_id, outcome.error or len(outcome.brief.meetings))
 
-``BriefRunner`` keeps a model loaded across calls; ``summarizer.evaluate``,
+``BriefRunner`` keeps a model loaded across calls; ``summarizer.evaluate`` (and ``evalreport``),
 ``summarizer.report`` and ``summarizer.batch`` hold the eval, report and batch APIs.
 """
 

@@ -181,52 +181,65 @@ def _target(settings: Settings, what: str) -> Settings:
 def eval_command(
     prompt: PromptOpt = None, model: ModelOpt = None, base_url: BaseUrlOpt = None, backend: BackendOpt = None,
     model_path: ModelPathOpt = None, mode: ModeOpt = None, cache_dir: CacheDirOpt = None,
-    gold: Annotated[Path, typer.Option(help="Folder of gold briefs <article_id>.json.")] = Path("evals/gold"),
-    articles: Annotated[Path, typer.Option(help="Folder of the labelled articles.")] = Path("seeds"),
+    sets: Annotated[Optional[list[str]], typer.Option(
+        "--set", help="A set to score, by name (repeatable; default: every set under --evals).")] = None,
+    evals_dir: Annotated[Path, typer.Option(
+        "--evals", help="Folder of the sets: <set>/gold/<article_id>.json and <set>/articles/.")] = Path("evals"),
+    gold: Annotated[Optional[Path], typer.Option(
+        help="A custom folder of gold briefs <article_id>.json, instead of named sets.")] = None,
+    articles: Annotated[Optional[Path], typer.Option(
+        help="The articles of --gold (default: the articles folder beside it).")] = None,
     predictions: Annotated[Optional[Path], typer.Option(
-        help="Score brief JSON files already on disk (<article_id>.json); calls no model.")] = None,
+        help="Score brief JSON files already on disk (DIR/<set>/<article_id>.json or DIR/<article_id>.json); "
+             "calls no model.")] = None,
     compare: Annotated[Optional[tuple[str, str]], typer.Option(
         help="Two prompts (brief@v1 brief@v2) or two model names, side by side.")] = None,
-    min_score: Annotated[Optional[float], typer.Option(help="Exit 1 when the overall score is below this.")] = None,
+    min_score: Annotated[Optional[float], typer.Option(
+        help="Exit 1 when the overall score of any set scored is below this.")] = None,
     diff: Annotated[bool, typer.Option("--diff", help="List each article's differences from gold.")] = False,
     runs_dir: Annotated[Path, typer.Option("--runs", help="Where run folders (JSON, Markdown, HTML) go.")] = Path("runs"),
     refresh: Annotated[bool, typer.Option("--refresh", help="Re-run the model instead of using cached briefs.")] = False,
 ) -> None:
-    """Score extraction against hand-labelled gold briefs; write JSON, Markdown and HTML under runs/.
+    """Score extraction against hand-labelled gold briefs, per set; write JSON, Markdown and HTML under runs/.
 
     Examples:
 
-      summarizer eval                                  # the default prompt on the seeds
+      summarizer eval                                  # the default prompt on every set (seeds, dev, test)
 
-      summarizer eval --compare brief@v3 brief@v4 --diff
+      summarizer eval --set dev --diff                 # one set, each article's differences
+
+      summarizer eval --compare brief@v3 brief@v4 --set seeds
 
       summarizer eval --predictions out/ --min-score 0.7
     """
-    from . import evaluate
+    from . import evalreport, evaluate
 
     settings = _settings(prompt=prompt, model=model, base_url=base_url, backend=backend, model_path=model_path,
                          mode=mode, cache_dir=cache_dir, refresh=refresh or None)
     try:
-        labelled = evaluate.load_gold(gold, articles)
+        chosen = [(s.name, s.load()) for s in evaluate.choose_sets(evals_dir, sets, gold, articles)]
         if predictions is not None:
-            found, errors = evaluate.load_predictions(predictions, labelled)
-            runs = [evaluate.EvalRun(str(predictions), labelled, found, errors)]
+            runs = [evaluate.from_predictions(predictions, labelled, name) for name, labelled in chosen]
         else:
-            targets = [_target(settings, c) for c in compare] if compare else [settings]
             runs = []
-            for target in targets:
-                err.print(f"evaluating {target.prompt} on {len(labelled)} article(s)", highlight=False)
-                runner = BriefRunner(target)
-                outcomes = run_with_progress(runner, [i.article for i in labelled])
-                runs.append(evaluate.from_outcomes(runner.label, labelled, outcomes))
+            for target in [_target(settings, c) for c in compare] if compare else [settings]:
+                runner = BriefRunner(target)  # one runner per configuration: the model loads once for every set
+                for name, labelled in chosen:
+                    err.print(f"evaluating {target.prompt} on set {name} ({len(labelled)} articles)", highlight=False)
+                    outcomes = run_with_progress(runner, [i.article for i in labelled])
+                    runs.append(evaluate.from_outcomes(runner.label, labelled, outcomes, name))
     except SummarizerError as exc:
         _fail(str(exc))
-    sys.stdout.write(evaluate.markdown(runs, with_differences=diff))
-    folder = evaluate.write_run(runs, runs_dir)
+    sys.stdout.write(evalreport.markdown(runs, with_differences=diff))
+    folder = evalreport.write_run(runs, runs_dir)
     err.print(f"wrote {folder}/results.json, report.md, report.html", highlight=False)
-    overall = runs[-1].report.overall
-    if min_score is not None and overall < min_score:
-        _print_error(f"overall score {overall:.3f} is below --min-score {min_score:.3f}")
+    if min_score is None:
+        return
+    low = [(name, group[-1].report.overall) for name, group in evalreport.by_set(runs).items()
+           if group[-1].report.overall < min_score]
+    for name, overall in low:
+        _print_error(f"set {name}: overall score {overall:.3f} is below --min-score {min_score:.3f}")
+    if low:
         raise typer.Exit(1)
 
 

@@ -53,3 +53,11 @@ class ArticleTooLongError(ArticleError):
 
 class GoldError(SummarizerError):
     """A hand-labelled gold file is invalid."""
+
+
+class EvalSetError(SummarizerError):
+    """An evaluation set asked for does not exist, or there is none to score."""
+
+
+class PredictionsError(SummarizerError):
+    """A predictions folder to score is missing, or holds no brief for a set's articles."""

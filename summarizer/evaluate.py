@@ -1,27 +1,23 @@
-"""Prompt evaluations: run (or load) predictions for labelled articles, score them, write the run.
+"""Prompt evaluations: run (or load) predictions for the labelled articles of one or more sets, and score them.
 
-A run folder holds ``results.json`` (every number), ``report.md`` (the tables)
-and ``report.html`` (each article's brief beside its gold answer, differences
-highlighted, evidence quotes marked in the article text).
+A set is a folder ``evals/<set>/`` with ``gold/<article_id>.json`` and
+``articles/<article_id>.txt``: ``seeds`` (the five seeds), ``dev`` (tune on it),
+``test`` (look at its scores only). ``summarizer.evalreport`` writes the run folder.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import jinja2
-from markupsafe import Markup, escape
 from pydantic import ValidationError
 
-from . import grounding, scoring
+from . import scoring
 from .articles import Article, read_file
 from .config import Settings
-from .errors import ArticleError, GoldError, describe_validation
+from .errors import ArticleError, EvalSetError, GoldError, PredictionsError, describe_validation
 from .pipeline import BriefRunner, Outcome
 from .schema import Brief
 
@@ -30,6 +26,44 @@ from .schema import Brief
 class LabelledArticle:
     article: Article
     gold: Brief
+
+
+@dataclass(frozen=True)
+class EvalSet:
+    name: str
+    gold: Path
+    articles: Path
+
+    def load(self) -> list[LabelledArticle]:
+        return load_gold(self.gold, self.articles)
+
+
+def discover_sets(root: Path) -> list[EvalSet]:
+    """Every subfolder of ``root`` that has ``gold/``, by name."""
+    if not root.is_dir():
+        return []
+    return [EvalSet(d.name, d / "gold", d / "articles")
+            for d in sorted(root.iterdir()) if (d / "gold").is_dir()]
+
+
+def choose_sets(root: Path, names: list[str] | None = None, gold: Path | None = None,
+                articles: Path | None = None) -> list[EvalSet]:
+    """The sets named (all of them when none is), or one custom set from a gold folder and its articles."""
+    if gold is not None or articles is not None:
+        if names:
+            raise EvalSetError("--set and --gold/--articles are alternatives: name sets, or give one gold folder")
+        if gold is None:
+            raise EvalSetError("--articles needs --gold (the folder of gold briefs for those articles)")
+        # A custom folder laid out like a set (x/gold, x/articles) is named after x.
+        name = gold.resolve().parent.name if gold.name == "gold" else gold.name
+        return [EvalSet(name or "custom", gold, articles or gold.parent / "articles")]
+    found = {s.name: s for s in discover_sets(root)}
+    if not found:
+        raise EvalSetError(f"{root}: no evaluation sets (folders <set>/gold/ with <set>/articles/)")
+    unknown = [n for n in names or [] if n not in found]
+    if unknown:
+        raise EvalSetError(f"no set {unknown[0]!r} in {root}; the sets are {', '.join(found)}")
+    return [found[n] for n in dict.fromkeys(names)] if names else list(found.values())
 
 
 def load_gold(gold_dir: Path, articles_dir: Path) -> list[LabelledArticle]:
@@ -55,10 +89,20 @@ def load_gold(gold_dir: Path, articles_dir: Path) -> list[LabelledArticle]:
     return out
 
 
-def load_predictions(pred_dir: Path, labelled: list[LabelledArticle]) -> tuple[dict[str, Brief], dict[str, str]]:
+def load_predictions(pred_dir: Path, labelled: list[LabelledArticle],
+                     set_name: str | None = None) -> tuple[dict[str, Brief], dict[str, str]]:
+    """Briefs on disk for a set's articles: ``pred_dir/<set>/<id>.json`` when that folder exists, else
+    ``pred_dir/<id>.json``. A folder with none of them is an error (scoring it would only measure its absence)."""
+    if not pred_dir.is_dir():
+        raise PredictionsError(f"{pred_dir}: no such predictions folder")
+    folder = pred_dir / set_name if set_name and (pred_dir / set_name).is_dir() else pred_dir
+    if not any((folder / f"{i.article.id}.json").exists() for i in labelled):
+        where = f"{pred_dir}/{set_name}/<id>.json or " if set_name else ""
+        raise PredictionsError(f"{pred_dir}: no prediction for any article of set {set_name or folder.name!r} "
+                               f"(looked for {where}{pred_dir}/<id>.json)")
     predictions, errors = {}, {}
     for item in labelled:
-        path = pred_dir / f"{item.article.id}.json"
+        path = folder / f"{item.article.id}.json"
         try:
             predictions[item.article.id] = Brief.model_validate_json(path.read_bytes())
         except FileNotFoundError:
@@ -70,25 +114,35 @@ def load_predictions(pred_dir: Path, labelled: list[LabelledArticle]) -> tuple[d
 
 @dataclass
 class EvalRun:
+    """One configuration (or predictions folder) scored on one set."""
+
     label: str  # what was evaluated: a prompt@model, or a predictions folder
     labelled: list[LabelledArticle]
     predictions: dict[str, Brief]
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # article id -> why it has no brief
     seconds: dict[str, float] = field(default_factory=dict)
+    set_name: str = ""
 
-    @property
+    @cached_property
     def report(self) -> scoring.Report:
         return scoring.score([
             (self.predictions.get(i.article.id) or Brief(article_id=i.article.id), i.gold, i.article.text)
             for i in self.labelled
-        ])
+        ], failed=set(self.errors))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"label": self.label, **self.report.as_dict(), "errors": self.errors, "seconds": self.seconds}
+        return {"label": self.label, "set": self.set_name, **self.report.as_dict(), "errors": self.errors,
+                "seconds": self.seconds}
 
 
-def from_outcomes(label: str, labelled: list[LabelledArticle], outcomes: list[Outcome]) -> EvalRun:
-    run = EvalRun(label, labelled, {})
+def from_predictions(pred_dir: Path, labelled: list[LabelledArticle], set_name: str = "") -> EvalRun:
+    found, errors = load_predictions(pred_dir, labelled, set_name or None)
+    return EvalRun(str(pred_dir), labelled, found, errors, set_name=set_name)
+
+
+def from_outcomes(label: str, labelled: list[LabelledArticle], outcomes: list[Outcome],
+                  set_name: str = "") -> EvalRun:
+    run = EvalRun(label, labelled, {}, set_name=set_name)
     for outcome in outcomes:
         if outcome.brief is None:
             run.errors[outcome.article_id] = outcome.error or "failed"
@@ -99,90 +153,9 @@ def from_outcomes(label: str, labelled: list[LabelledArticle], outcomes: list[Ou
     return run
 
 
-def run_model(settings: Settings, labelled: list[LabelledArticle], on_event: Any = None) -> EvalRun:
+def run_model(settings: Settings, labelled: list[LabelledArticle], on_event: Any = None,
+              set_name: str = "") -> EvalRun:
     """Library entry point: extract (through the cache) and score."""
     runner = BriefRunner(settings)
     outcomes = list(runner.run([i.article for i in labelled], on_event=on_event))
-    return from_outcomes(runner.label, labelled, outcomes)
-
-
-FIELD_ROWS = [
-    ("participants F1", "participants_f1"), ("participants precision", "participants_precision"),
-    ("participants recall", "participants_recall"), ("title accuracy", "title_accuracy"),
-    ("country accuracy", "country_accuracy"), ("venue city accuracy", "venue_city_accuracy"),
-    ("venue country accuracy", "venue_country_accuracy"), ("areas F1", "areas_f1"),
-    ("areas precision", "areas_precision"), ("areas recall", "areas_recall"),
-    ("invitations F1", "invitations_f1"), ("meeting count accuracy", "meeting_count_accuracy"),
-    ("grounding rate", "grounding_rate"), ("overall", "overall"),
-]
-
-
-def markdown(runs: list[EvalRun], with_differences: bool = False) -> str:
-    fields = [r.report.fields() for r in runs]
-    head = "| field | " + " | ".join(r.label for r in runs) + (" | change |" if len(runs) == 2 else " |")
-    lines = [head, "|---" * (len(runs) + 1 + (len(runs) == 2)) + "|"]
-    for name, key in FIELD_ROWS:
-        cells = [f"{f[key]:.3f}" for f in fields]
-        change = [f"{fields[1][key] - fields[0][key]:+.3f}"] if len(runs) == 2 else []
-        lines.append(f"| {name} | " + " | ".join(cells + change) + " |")
-    lines += ["", "| article | " + " | ".join(r.label for r in runs) + " |", "|---" * (len(runs) + 1) + "|"]
-    for i, item in enumerate(runs[0].labelled):
-        cells = []
-        for r in runs:
-            score = r.report.articles[i]
-            secs = r.seconds.get(item.article.id)
-            cells.append(f"{score.overall:.3f}" + (f" ({secs:.0f}s)" if secs is not None else "")
-                         + (" (failed)" if item.article.id in r.errors else ""))
-        lines.append(f"| {item.article.id} | " + " | ".join(cells) + " |")
-    for r in runs:
-        if r.errors:
-            lines += ["", f"Errors in {r.label}:"] + [f"- {e}" for e in r.errors.values()]
-        if with_differences:
-            lines += ["", f"Differences from gold, {r.label}:"]
-            for score in r.report.articles:
-                lines.append(f"- {score.article_id}: " + ("; ".join(score.differences) or "none"))
-    return "\n".join(lines) + "\n"
-
-
-def _highlight(text: str, spans: list[tuple[int, int]]) -> str:
-    """The article as HTML with each evidence span in <mark>."""
-    out, at = [], 0
-    for start, end in sorted(set(spans)):
-        if start < at:
-            continue
-        out += [escape(text[at:start]), f"<mark>{escape(text[start:end])}</mark>"]
-        at = end
-    out.append(escape(text[at:]))
-    return "".join(str(x) for x in out)
-
-
-def html(run: EvalRun) -> str:
-    env = jinja2.Environment(loader=jinja2.PackageLoader("summarizer", "templates"), autoescape=True)
-    report = run.report
-    articles = []
-    for item, score in zip(run.labelled, report.articles, strict=True):
-        pred = run.predictions.get(item.article.id)
-        spans = []
-        for m in (pred.meetings if pred else []):
-            for x in (*m.agreed_areas, *m.invitations):
-                if x.evidence:
-                    span = x.evidence_span or grounding.find_quote(x.evidence, item.article.text)
-                    if span:
-                        spans.append(tuple(span))
-        articles.append({"id": item.article.id, "score": score, "pred": pred, "gold": item.gold,
-                         "error": run.errors.get(item.article.id),
-                         "text": Markup(_highlight(item.article.text, spans))})
-    return env.get_template("eval.html.j2").render(run=run, fields=report.fields(), rows=FIELD_ROWS,
-                                                   articles=articles)
-
-
-def write_run(runs: list[EvalRun], runs_dir: Path, with_differences: bool = True) -> Path:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    slug = re.sub(r"[^A-Za-z0-9@.]+", "-", " vs ".join(r.label for r in runs)).strip("-")[:80]
-    folder = runs_dir / f"{stamp}-{slug}"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "results.json").write_text(json.dumps([r.as_dict() for r in runs], indent=2) + "\n")
-    (folder / "report.md").write_text(markdown(runs, with_differences))
-    for i, run in enumerate(runs):
-        (folder / ("report.html" if i == 0 else f"report-{i + 1}.html")).write_text(html(run))
-    return folder
+    return from_outcomes(runner.label, labelled, outcomes, set_name)

@@ -7,12 +7,21 @@
    misses (gold) or false alarms (predicted) for every field.
 4. Grounding: share of predicted evidence quotes verbatim in the article.
 5. Overall: mean of participant F1, venue-city accuracy, areas F1, invitations F1.
+
+Each difference from gold also falls in one error class (``ErrorClass``), counted
+over a set so the next fix is chosen by count. People, areas and invitations are
+classed within aligned meetings (an unaligned meeting is one missed/extra meeting);
+a predicted and a gold invitation with the same invitee that fail only on the
+inviter are one "wrong inviter" rather than a miss and a false alarm (the scores
+still count them as both, as the spec says); a failed article is only that.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -117,12 +126,36 @@ PRF_FIELDS = ("participants", "areas", "invitations")
 ACC_FIELDS = ("title", "country", "venue_city", "venue_country", "meeting_count", "grounding")
 
 
+class ErrorClass(str, Enum):
+    missed_meeting = "missed meeting"
+    extra_meeting = "extra meeting"
+    missed_person = "missed person"
+    extra_person = "extra person"
+    wrong_title = "wrong title"
+    wrong_country = "wrong country"
+    wrong_city = "wrong city"
+    wrong_venue_country = "wrong venue country"
+    missed_area = "missed area"
+    extra_area = "extra area"
+    missed_invitation = "missed invitation"
+    extra_invitation = "extra invitation"
+    wrong_inviter = "wrong inviter"
+    wrong_meeting_count = "wrong meeting count"
+    failed_article = "failed article"
+
+
 @dataclass
 class ArticleScore:
     article_id: str
     prf: dict[str, Counts] = field(default_factory=lambda: {f: Counts() for f in PRF_FIELDS})
     acc: dict[str, Accuracy] = field(default_factory=lambda: {f: Accuracy() for f in ACC_FIELDS})
     differences: list[str] = field(default_factory=list)
+    errors: Counter[ErrorClass] = field(default_factory=Counter)
+
+    def note(self, kind: ErrorClass, text: str, count: int = 1) -> None:
+        """One difference from gold, in words and in its class (``count`` items, e.g. three missed areas)."""
+        self.differences.append(text)
+        self.errors[kind] += count
 
     @property
     def overall(self) -> float:
@@ -143,32 +176,54 @@ def _invitation_match(p: Invitation, g: Invitation) -> bool:
     return g.inviter is None or person_matches(p.inviter, g.inviter)
 
 
-def _matched(pred: list[Any], gold: list[Any], pairs: list[tuple[int, int]], what: str,
-             show: Any, diff: list[str]) -> Counts:
+def _unmatched(items: list[Any], pairs: list[tuple[int, int]], side: int) -> list[Any]:
+    hit = {pair[side] for pair in pairs}
+    return [x for k, x in enumerate(items) if k not in hit]
+
+
+def _matched(s: ArticleScore, pred: list[Any], gold: list[Any], pairs: list[tuple[int, int]], what: str,
+             show: Any, extra: ErrorClass, missed: ErrorClass) -> Counts:
     """Counts for a one-to-one matching, noting each unmatched item as extra or missed."""
-    hit_pred, hit_gold = {a for a, _ in pairs}, {b for _, b in pairs}
-    diff += [f"{what.format('extra')} {show(x)}" for k, x in enumerate(pred) if k not in hit_pred]
-    diff += [f"{what.format('missed')} {show(x)}" for k, x in enumerate(gold) if k not in hit_gold]
+    for x in _unmatched(pred, pairs, 0):
+        s.note(extra, f"{what.format('extra')} {show(x)}")
+    for x in _unmatched(gold, pairs, 1):
+        s.note(missed, f"{what.format('missed')} {show(x)}")
     return Counts(len(pairs), len(pred) - len(pairs), len(gold) - len(pairs))
 
 
-def _compare(acc: Accuracy, predicted: str | None, gold_value: str | None, what: str, diff: list[str]) -> None:
+def _compare(s: ArticleScore, acc: Accuracy, predicted: str | None, gold_value: str | None, what: str,
+             kind: ErrorClass) -> None:
     """Accuracy over non-null gold values (a null gold field is not scored)."""
     if gold_value is None:
         return
     ok = _same_text(predicted, gold_value)
     acc.add(Accuracy(int(ok), 1))
     if not ok:
-        diff.append(f"{what} {predicted!r}, gold {gold_value!r}")
+        s.note(kind, f"{what} {predicted!r}, gold {gold_value!r}")
+
+
+def _invitations(s: ArticleScore, pred: list[Invitation], gold: list[Invitation], where: str) -> Counts:
+    pairs = _one_to_one(pred, gold, _invitation_match)
+    extra, missed = _unmatched(pred, pairs, 0), _unmatched(gold, pairs, 1)
+    # Same invitee, other inviter: one wrong inviter in the classes (still a miss and a false alarm in the counts).
+    wrong = _one_to_one(extra, missed, lambda p, g: person_matches(p.invitee, g.invitee))
+    for a, b in wrong:
+        s.note(ErrorClass.wrong_inviter,
+               f"{where}: wrong inviter {extra[a].inviter!r} for {missed[b].invitee}, gold {missed[b].inviter!r}")
+    for x in _unmatched(extra, wrong, 0):
+        s.note(ErrorClass.extra_invitation, f"{where}: extra invitation {x.inviter} -> {x.invitee}")
+    for x in _unmatched(missed, wrong, 1):
+        s.note(ErrorClass.missed_invitation, f"{where}: missed invitation {x.inviter} -> {x.invitee}")
+    return Counts(len(pairs), len(pred) - len(pairs), len(gold) - len(pairs))
 
 
 def _who(m: Meeting) -> str:
     return " / ".join(p.name for p in m.participants) or "(nobody)"
 
 
-def score_article(pred: Brief, gold: Brief, text: str | None = None) -> ArticleScore:
+def score_article(pred: Brief, gold: Brief, text: str | None = None, failed: bool = False) -> ArticleScore:
+    """Score one article; ``failed`` (no brief came out) scores ``pred`` (then empty) and classes it only as failed."""
     s = ArticleScore(gold.article_id)
-    diff = s.differences
     pairs = align_meetings(pred.meetings, gold.meetings)
     matched_pred = {i for i, _ in pairs}
     matched_gold = {j for _, j in pairs}
@@ -178,7 +233,7 @@ def score_article(pred: Brief, gold: Brief, text: str | None = None) -> ArticleS
             s.prf["participants"].fp += len(p.participants)
             s.prf["areas"].fp += len({a.area for a in p.agreed_areas})
             s.prf["invitations"].fp += len(p.invitations)
-            diff.append(f"extra meeting: {_who(p)}")
+            s.note(ErrorClass.extra_meeting, f"extra meeting: {_who(p)}")
     for j, g in enumerate(gold.meetings):  # misses
         if j not in matched_gold:
             s.prf["participants"].fn += len(g.participants)
@@ -187,39 +242,43 @@ def score_article(pred: Brief, gold: Brief, text: str | None = None) -> ArticleS
             for name in ("city", "country"):
                 if getattr(g.venue, name) is not None:
                     s.acc[f"venue_{name}"].total += 1
-            diff.append(f"missed meeting: {_who(g)}")
+            s.note(ErrorClass.missed_meeting, f"missed meeting: {_who(g)}")
 
     for i, j in pairs:
         p, g = pred.meetings[i], gold.meetings[j]
         where = f"meeting {j + 1}"
         people = _one_to_one(p.participants, g.participants, _participant_match)
-        s.prf["participants"].add(_matched(p.participants, g.participants, people, f"{where}: {{}} participant",
-                                           lambda x: x.name, diff))
+        s.prf["participants"].add(_matched(s, p.participants, g.participants, people, f"{where}: {{}} participant",
+                                           lambda x: x.name, ErrorClass.extra_person, ErrorClass.missed_person))
         for a, b in people:
             pp, gp = p.participants[a], g.participants[b]
-            for name in ("title", "country"):
-                _compare(s.acc[name], getattr(pp, name), getattr(gp, name), f"{where}: {gp.name} {name}", diff)
-        for name in ("city", "country"):
-            _compare(s.acc[f"venue_{name}"], getattr(p.venue, name), getattr(g.venue, name),
-                     f"{where}: venue {name}", diff)
+            _compare(s, s.acc["title"], pp.title, gp.title, f"{where}: {gp.name} title", ErrorClass.wrong_title)
+            _compare(s, s.acc["country"], pp.country, gp.country, f"{where}: {gp.name} country",
+                     ErrorClass.wrong_country)
+        _compare(s, s.acc["venue_city"], p.venue.city, g.venue.city, f"{where}: venue city", ErrorClass.wrong_city)
+        _compare(s, s.acc["venue_country"], p.venue.country, g.venue.country, f"{where}: venue country",
+                 ErrorClass.wrong_venue_country)
         p_areas, g_areas = {a.area for a in p.agreed_areas}, {a.area for a in g.agreed_areas}
         s.prf["areas"].add(Counts(len(p_areas & g_areas), len(p_areas - g_areas), len(g_areas - p_areas)))
         if p_areas - g_areas:
-            diff.append(f"{where}: extra areas {sorted(a.value for a in p_areas - g_areas)}")
+            s.note(ErrorClass.extra_area, f"{where}: extra areas {sorted(a.value for a in p_areas - g_areas)}",
+                   len(p_areas - g_areas))
         if g_areas - p_areas:
-            diff.append(f"{where}: missed areas {sorted(a.value for a in g_areas - p_areas)}")
-        invs = _one_to_one(p.invitations, g.invitations, _invitation_match)
-        s.prf["invitations"].add(_matched(p.invitations, g.invitations, invs, f"{where}: {{}} invitation",
-                                          lambda x: f"{x.inviter} -> {x.invitee}", diff))
+            s.note(ErrorClass.missed_area, f"{where}: missed areas {sorted(a.value for a in g_areas - p_areas)}",
+                   len(g_areas - p_areas))
+        s.prf["invitations"].add(_invitations(s, p.invitations, g.invitations, where))
 
     ok_count = len(pred.meetings) == len(gold.meetings)
     s.acc["meeting_count"].add(Accuracy(int(ok_count), 1))
     if not ok_count:
-        diff.append(f"meeting count {len(pred.meetings)}, gold {len(gold.meetings)}")
+        s.note(ErrorClass.wrong_meeting_count, f"meeting count {len(pred.meetings)}, gold {len(gold.meetings)}")
     if text is not None:
         quotes = [x.evidence for m in pred.meetings for x in (*m.agreed_areas, *m.invitations) if x.evidence]
         found = sum(grounding.whitespace_verbatim(q, text) for q in quotes)
         s.acc["grounding"].add(Accuracy(found, len(quotes)))
+    if failed:  # its misses have one cause; counting them as missed meetings would hide it
+        s.errors = Counter({ErrorClass.failed_article: 1})
+        s.differences.insert(0, "failed: no brief")
     return s
 
 
@@ -253,19 +312,32 @@ class Report:
         out["overall"] = overall(prf, acc)
         return out
 
+    def error_classes(self) -> dict[ErrorClass, dict[str, int]]:
+        """Every class (most frequent first) with the articles where it occurs and how often in each."""
+        out: dict[ErrorClass, dict[str, int]] = {kind: {} for kind in ErrorClass}
+        for a in self.articles:
+            for kind, n in a.errors.items():
+                if n:
+                    out[kind][a.article_id] = n
+        return dict(sorted(out.items(), key=lambda kv: -sum(kv[1].values())))
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "fields": self.fields(),
+            "error_classes": {kind.value: {"count": sum(where.values()), "articles": where}
+                              for kind, where in self.error_classes().items()},
             "articles": {
                 a.article_id: {"overall": a.overall,
                                **{f"{f}_f1": a.prf[f].f1 for f in PRF_FIELDS},
                                "venue_city_accuracy": a.acc["venue_city"].value,
-                               "differences": a.differences}
+                               "differences": a.differences,
+                               "error_classes": {k.value: n for k, n in a.errors.items() if n}}
                 for a in self.articles
             },
         }
 
 
-def score(pairs: list[tuple[Brief, Brief, str | None]]) -> Report:
-    """Score (predicted, gold, article text) triples; a missing prediction should be an empty Brief."""
-    return Report([score_article(p, g, t) for p, g, t in pairs])
+def score(pairs: list[tuple[Brief, Brief, str | None]], failed: set[str] | frozenset[str] = frozenset()) -> Report:
+    """Score (predicted, gold, article text) triples; a missing prediction should be an empty Brief,
+    its article id in ``failed``."""
+    return Report([score_article(p, g, t, g.article_id in failed) for p, g, t in pairs])

@@ -16,7 +16,8 @@ from .openai_stub import ScriptedServer, user_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-GOLD = ROOT / "evals" / "gold"
+EVALS = ROOT / "evals"
+GOLD = EVALS / "seeds" / "gold"
 
 
 @pytest.fixture(autouse=True)

@@ -43,23 +43,17 @@ def replay_responder(recorded: dict[str, dict[str, str]], unseen: list[str]):
     return respond
 
 
-def _set_paths(name: str) -> tuple[Path, Path]:
-    folder = ROOT / "evals" / name
-    articles = folder / "articles"
-    return folder / "gold", articles if articles.is_dir() else ROOT / "seeds"
-
-
 @pytest.mark.parametrize("name", sorted(RECORDED_OVERALL))
 def test_recorded_replies_still_score_as_recorded(tmp_path: Path, name: str):
     recorded = json.loads((RECORDED / PROMPT / f"{name}.json").read_text(encoding="utf-8"))
-    gold, articles = _set_paths(name)
-    assert set(recorded) == {p.stem for p in gold.glob("*.json")}, "re-record: bench/record.py"
+    assert set(recorded) == {p.stem for p in (ROOT / "evals" / name / "gold").glob("*.json")}, \
+        "the set changed: re-record with bench/record.py"
     floor = RECORDED_OVERALL[name] - TOLERANCE
     unseen: list[str] = []
     with ScriptedServer(responder=replay_responder(recorded, unseen)) as srv:
         env = {"OPENAI_BASE_URL": srv.url, "OPENAI_API_KEY": "k", "SUMMARIZER_CACHE_DIR": str(tmp_path / "c")}
-        result = CliRunner().invoke(app, ["eval", "--prompt", PROMPT, "--gold", str(gold), "--articles", str(articles),
-                                          "--runs", str(tmp_path / "runs"), "--min-score", str(floor)], env=env)
+        result = CliRunner().invoke(app, ["eval", "--prompt", PROMPT, "--set", name, "--runs", str(tmp_path / "runs"),
+                                          "--min-score", str(floor)], env=env)
     assert result.exit_code == 0, result.output + f"\n{len(unseen)} request(s) not recorded"
     [run] = list((tmp_path / "runs").iterdir())
     overall = json.loads((run / "results.json").read_text())[0]["fields"]["overall"]
@@ -69,10 +63,11 @@ def test_recorded_replies_still_score_as_recorded(tmp_path: Path, name: str):
 
 def test_compare_shows_both_prompts_and_the_change(server: ScriptedServer, tmp_path: Path):
     env = {"OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": "k", "SUMMARIZER_CACHE_DIR": str(tmp_path / "c")}
-    result = CliRunner().invoke(app, ["eval", "--compare", "brief@v2", "brief@v3", "--diff",
+    result = CliRunner().invoke(app, ["eval", "--compare", "brief@v2", "brief@v3", "--diff", "--set", "seeds",
                                       "--runs", str(tmp_path / "runs")], env=env)
     assert result.exit_code == 0, result.output
-    header = result.stdout.splitlines()[0]
+    title, _, header = result.stdout.splitlines()[:3]
+    assert title == "## seeds (5 articles)"
     assert "brief@v2" in header and "brief@v3" in header and "change" in header
     assert "Differences from gold, brief@v3" in result.stdout
     [run] = list((tmp_path / "runs").iterdir())

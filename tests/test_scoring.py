@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer import scoring
-from summarizer.schema import Area, Brief, Invitation, Meeting
+from summarizer.schema import AgreedArea, Area, Brief, Invitation, Meeting, Participant, Venue
 
 from .conftest import load_gold
 
@@ -107,3 +107,46 @@ def test_grounding_rate_counts_paraphrases():
     pred.meetings[0].agreed_areas[0].evidence = "a paraphrase the article never says"
     after = _score({pred.article_id: pred}).fields()
     assert after["grounding_rate"] < 1.0
+
+
+def _person(name: str, title: str | None = None, country: str | None = None) -> Participant:
+    return Participant(name=name, title=title, country=country)
+
+
+def test_error_classes_count_each_kind_of_difference_once():
+    gold = Brief(article_id="x", meetings=[
+        Meeting(participants=[_person("Amir Karimi", "Foreign Minister", "Iran"), _person("Bolat Nurlanov")],
+                venue=Venue(city="Astana", country="Kazakhstan"),
+                agreed_areas=[AgreedArea(area=Area.trade), AgreedArea(area=Area.energy)],
+                invitations=[Invitation(inviter="Bolat Nurlanov", invitee="Amir Karimi"),
+                             Invitation(inviter="Bolat Nurlanov", invitee="Iran")]),
+        Meeting(participants=[_person("Chen Wei"), _person("Dina Sultanova")])])
+    pred = Brief(article_id="x", meetings=[
+        Meeting(participants=[_person("Amir Karimi", "Deputy Foreign Minister", "Iran"), _person("Nurlanov"),
+                              _person("Erlan Abenov")],
+                venue=Venue(city="Almaty", country="Kazakhstan"),
+                agreed_areas=[AgreedArea(area=Area.trade), AgreedArea(area=Area.tourism),
+                              AgreedArea(area=Area.culture)],
+                invitations=[Invitation(inviter="Erlan Abenov", invitee="Amir Karimi")]),
+        Meeting(participants=[_person("Farid Aliyev"), _person("Gulnara Ismail")]),
+        Meeting(participants=[_person("Hana Sato")])])
+    failed_gold = Brief(article_id="y", meetings=[Meeting(participants=[_person("Ivan Petrov")])])
+    report = scoring.score([(pred, gold, None), (Brief(article_id="y"), failed_gold, None)], failed={"y"})
+
+    E = scoring.ErrorClass
+    assert report.articles[0].errors == {
+        E.extra_meeting: 2, E.missed_meeting: 1, E.extra_person: 1, E.wrong_title: 1, E.wrong_city: 1,
+        E.extra_area: 2, E.missed_area: 1, E.wrong_inviter: 1, E.missed_invitation: 1, E.wrong_meeting_count: 1}
+    assert report.articles[1].errors == {E.failed_article: 1}  # not also a missed meeting
+    classes = report.error_classes()
+    assert list(classes)[0] is E.extra_meeting and classes[E.extra_area] == {"x": 2}
+    assert classes[E.failed_article] == {"y": 1} and classes[E.wrong_country] == {}
+    # The classes explain the differences; the scores still follow the spec (a wrong inviter is a miss and a
+    # false alarm; the failed article's meeting is missed).
+    inv = report.totals()[0]["invitations"]
+    assert (inv.tp, inv.fp, inv.fn) == (0, 1, 2)
+    people = report.totals()[0]["participants"]
+    assert (people.tp, people.fp, people.fn) == (2, 4, 3)
+    assert "meeting 1: wrong inviter 'Erlan Abenov' for Amir Karimi, gold 'Bolat Nurlanov'" in \
+        report.articles[0].differences
+    assert report.as_dict()["error_classes"]["missed area"] == {"count": 1, "articles": {"x": 1}}
