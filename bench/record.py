@@ -25,11 +25,7 @@ from summarizer.replay import ReplyStore, messages_key  # noqa: E402
 
 
 def labelled_sets() -> dict[str, list[evaluate.LabelledArticle]]:
-    sets = {}
-    for gold in sorted((ROOT / "evals").glob("*/gold")):
-        articles = gold.parent / "articles"
-        sets[gold.parent.name] = evaluate.load_gold(gold, articles if articles.is_dir() else ROOT / "seeds")
-    return sets
+    return {s.name: s.load() for s in evaluate.discover_sets(ROOT / "evals")}
 
 
 def main() -> None:

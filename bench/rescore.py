@@ -23,7 +23,7 @@ import httpx  # noqa: E402
 
 from summarizer.cache import BriefCache  # noqa: E402
 from summarizer.config import load_settings  # noqa: E402
-from summarizer.evaluate import load_gold, run_model  # noqa: E402
+from summarizer.evaluate import discover_sets, run_model  # noqa: E402
 from summarizer.local_llm import LlamaTransport  # noqa: E402
 
 
@@ -42,12 +42,11 @@ def main() -> None:
     LlamaTransport.handle_request = no_model
     settings = load_settings(prompt=args.prompt)
     rows = []
-    for gold in sorted((ROOT / "evals").glob("*/gold")):
-        articles = gold.parent / "articles"
-        labelled = load_gold(gold, articles if articles.is_dir() else ROOT / "seeds")
+    for labelled_set in discover_sets(ROOT / "evals"):
+        labelled = labelled_set.load()
         t0 = time.perf_counter()
         run = run_model(settings, labelled)
-        rows.append((gold.parent.name, len(labelled), run.report.fields()["overall"], len(run.errors),
+        rows.append((labelled_set.name, len(labelled), run.report.fields()["overall"], len(run.errors),
                      time.perf_counter() - t0))
     total = time.perf_counter() - started
     for name, n, overall, errors, secs in rows:

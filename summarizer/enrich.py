@@ -189,11 +189,11 @@ def clean_name(name: str, country: str | None) -> str:
 
 
 def is_aggregate(meeting: Meeting, meetings: list[Meeting]) -> bool:
-    """A 'meeting' of three or more people who all appear in the article's other meetings: the model
-    summing up the trip, not a meeting of its own."""
+    """A 'meeting' of three or more people who all appear in the article's smaller meetings: the model
+    summing up the trip, not a meeting of its own (a repeat of the same meeting is merged instead)."""
     if len(meeting.participants) < 3:
         return False
-    others = [p.name for m in meetings if m is not meeting for p in m.participants]
+    others = [p.name for m in meetings if len(m.participants) < len(meeting.participants) for p in m.participants]
     return all(any(same_person(p.name, o) for o in others) for p in meeting.participants)
 
 

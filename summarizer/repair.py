@@ -27,7 +27,12 @@ from .schema import Participant
 # A capitalised run, with the lowercase particles names carry ("bin", "von der", "da").
 _PARTICLES = r"(?:bin|bint|ibn|al|el|von|van|der|den|de|da|do|dos|du|di|del|la|le)"
 _CAP = r"[A-Z\u00C0-\u024F][\w'\u2019.-]*"
-_RUN = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLES}\s+)*{_CAP})*")
+_RUN = re.compile(rf"{_CAP}(?:[ \t]+(?:{_PARTICLES}[ \t]+)*{_CAP})*")  # never across a line break
+
+
+# Capitalised at a sentence's start, never the start of a name ("By Jane Doe", "Earlier President ...").
+_FUNCTION_WORDS = frozenset("""by the in on at for from with during after before according and but as meanwhile
+earlier later while when also then this that these those his her their its our""".split())
 
 
 @dataclass(frozen=True)
@@ -54,33 +59,32 @@ def _is_honorific(tokens: list[str]) -> int:
 
 @functools.lru_cache(maxsize=64)
 def mentions(text: str) -> tuple[Mention, ...]:
-    """Every capitalised run of the article that ends in a name, with the office words before it."""
+    """Every capitalised run of the article (within a line) that ends in a name, with the office words
+    and country word written before the name: "Kenya's President William Ruto" -> William Ruto,
+    President, Kenya's. Without an office word, a run of two to four words is taken as a name."""
     title_words = vocabulary.words().title_words
     found = []
     for match in _RUN.finditer(text):
         tokens = [t.rstrip(".,") for t in match.group().split()]
-        country = ""
-        office: list[str] = []
-        i = 0
+        # The name starts after the last office word or honorific of the run.
+        start, i = 0, 0
         while i < len(tokens):
             skip = _is_honorific(tokens[i:])
-            if skip:
-                i += skip
-                continue
-            if _is_office(tokens[i]) or grounding.name_key(tokens[i]) in enrich.ABBREVIATED_TITLES:
-                office.append(tokens[i])
+            if skip or _is_office(tokens[i]) or grounding.name_key(tokens[i]) in enrich.ABBREVIATED_TITLES:
+                i += skip or 1
+                start = i
+            else:
                 i += 1
-                continue
-            if not office and not country and i + 1 < len(tokens) and (
-                    _is_office(tokens[i + 1]) or re.search(r"['\u2019]s$", tokens[i])):
-                country = tokens[i]  # "Indian" / "Kenya's" before an office
-                i += 1
-                continue
-            break
-        name = tokens[i:]
-        if not office and not country and len(name) >= 3 and re.search(r"\bof\s+(?:the\s+)?$", text[:match.start()]):
+        while start < len(tokens) - 1 and (re.search(r"['\u2019]s$", tokens[start])
+                                           or grounding.name_key(tokens[start]) in _FUNCTION_WORDS):
+            start += 1  # "Qatar's Sheikh Tamim": a possessive ends the words before a name
+        name, before = tokens[start:], tokens[:start]
+        office = [t for t in before if _is_office(t) or grounding.name_key(t) in enrich.ABBREVIATED_TITLES]
+        first_office = next((k for k, t in enumerate(before) if t in office), len(before))
+        country = before[first_office - 1] if first_office >= 1 else ""
+        if not office and len(name) >= 3 and re.search(r"\bof\s+(?:the\s+)?$", text[:match.start()]):
             name = name[1:]  # "Council of Kenya William Ruto": the first word ends the office phrase
-        if not name or len(name) > 6:
+        if not name or sum(t[0].isupper() for t in name) > (6 if office else 4):
             continue
         if len(name) == 1 and not any(grounding.name_key(t) in title_words for t in office):
             continue  # one capitalised word with no office before it: a place, a month, a sentence's start
@@ -104,11 +108,12 @@ def _fullest(name: str, text: str) -> str | None:
 
 def _respelled(name: str, text: str) -> str | None:
     """A named person whose surname is close to ``name``'s (a model's typo or transliteration)."""
-    surname = surname_key(name)
+    surname, key = surname_key(name), grounding.name_key(name)
     if len(surname) < 4:
         return None
     close = {m.name for m in mentions(text) if len(m.name.split()) >= 2
-             and fuzz.ratio(surname_key(m.name), surname) >= 85}
+             and (fuzz.ratio(surname_key(m.name), surname) >= 85
+                  or (len(key.split()) >= 2 and fuzz.ratio(grounding.name_key(m.name), key) >= 85))}
     return _fullest(next(iter(close)), text) if len(close) == 1 else None
 
 
@@ -117,7 +122,7 @@ def _by_office(office: str, country: str | None, text: str) -> str | None:
     office_key = {w for w in grounding.name_key(office).split() if w in vocabulary.words().title_words}
     if not office_key:
         return None
-    found = set()
+    exact, loose = set(), set()
     for mention in mentions(text):
         if not mention.office or len(mention.name.split()) < 2:
             continue
@@ -126,9 +131,14 @@ def _by_office(office: str, country: str | None, text: str) -> str | None:
             continue
         if country and mention.country_word and not enrich.country_word(mention.country_word, country):
             continue
-        found.add(_fullest(mention.name, text) or mention.name)
-    people = {surname_key(n): n for n in found}
-    return next(iter(people.values())) if len(people) == 1 else None
+        person = _fullest(mention.name, text) or mention.name
+        # "President" is exactly the office of "Kenya's President John Roe", loosely that of a deputy.
+        (exact if grounding.name_key(mention.office) == grounding.name_key(office) else loose).add(person)
+    for found in (exact, loose):
+        people = {surname_key(n): n for n in found}
+        if people:
+            return next(iter(people.values())) if len(people) == 1 else None
+    return None
 
 
 def _names_a_country(name: str, country: str | None, text: str) -> bool:
@@ -169,7 +179,13 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
             break
     name = " ".join(tokens)
     office_words = [w for w in stripped if not enrich.country_word(w, country) and not re.search(r"['\u2019]s$", w)]
-    if not title and office_words:
+    written = " ".join(office_words)
+    vocab = vocabulary.words()
+    an_office = any(grounding.name_key(w) in vocab.title_words - vocab.ranks for w in office_words)
+    if office_words and (not title or (an_office and name and grounding.name_in_text(f"{written} {name}", text)
+                                       and not grounding.name_in_text(f"{title} {name}", text))):
+        # The office the model copied with the name, as the article writes it there, beats a title field
+        # the article never writes before that name (a rank is not an office).
         title = " ".join(enrich.ABBREVIATED_TITLES.get(grounding.name_key(w), w) for w in office_words)
     notes = []
     if name != raw:

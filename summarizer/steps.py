@@ -9,12 +9,13 @@ the brief's provenance.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import areas, enrich, grounding, invitations, repair
-from .identity import same_person
+from . import areas, enrich, grounding, invitations, repair, vocabulary
+from .identity import same_person, surname_key
 from .schema import AgreedArea, Brief
 
 
@@ -45,7 +46,7 @@ def repair_names(brief: Brief, ctx: Context) -> None:
         for person in meeting.participants:
             repaired, warning = repair.repair_participant(person, ctx.grounds)
             if warning:
-                ctx.warnings.append(f"meeting {number}: {warning}")
+                ctx.warnings.append(warning)
             if repaired is not None:
                 people.append(repaired)
         meeting.participants = people
@@ -54,6 +55,59 @@ def repair_names(brief: Brief, ctx: Context) -> None:
         else:
             ctx.warnings.append(f"meeting {number}: dropped, no participant the article names")
     brief.meetings = kept
+
+
+def split_calls(brief: Brief, ctx: Context) -> None:
+    """A phone or video call is between two sides unless the article says otherwise: a "call" of three
+    or more people is one person's separate calls with each of the others ("held phone conversations
+    with A and B"). The one person is whoever the article names first."""
+    meetings = []
+    for meeting in brief.meetings:
+        people = meeting.participants
+        if meeting.format not in ("phone", "video") or len(people) < 3 or _conference(ctx.grounds):
+            meetings.append(meeting)
+            continue
+        caller = min(people, key=lambda p: _first_position(p.name, ctx.grounds))
+        for other in (p for p in people if p is not caller):
+            meetings.append(meeting.model_copy(deep=True, update={"participants": [caller.model_copy(deep=True),
+                                                                                   other.model_copy(deep=True)]}))
+        ctx.warnings.append(f"split a call of {len(people)} people into {len(people) - 1} calls with "
+                            f"{caller.name}")
+    brief.meetings = meetings
+
+
+def _conference(text: str) -> bool:
+    return bool(re.search(r"\b(?:conference|group|joint|trilateral|multilateral)\s+(?:phone\s+|video\s+)?call", text,
+                          re.IGNORECASE))
+
+
+def _first_position(name: str, text: str) -> int:
+    folded = grounding.fold(text)
+    spots = [folded.find(grounding.fold(w)) for w in (name, name.split()[-1]) if w]
+    return min((i for i in spots if i >= 0), default=len(text))
+
+
+def drop_planned(brief: Brief, ctx: Context) -> None:
+    """A meeting the article only announces ("will host", "is expected to meet") has not happened: dropped
+    when every sentence naming two of its people speaks of the future and none reports it as held."""
+    words = vocabulary.words()
+    kept = []
+    for meeting in brief.meetings:
+        surnames = {surname_key(p.name) for p in meeting.participants}
+        together = [s.text for s in ctx.sentences
+                    if len(surnames & set(grounding.name_key(s.text).split())) >= min(2, len(surnames))]
+        held = any(words.held.search(_without_future(t)) for t in together)
+        if together and not held and any(words.planned.search(t) for t in together):
+            ctx.warnings.append("dropped a meeting the article only announces: "
+                                + " / ".join(p.name for p in meeting.participants))
+            continue
+        kept.append(meeting)
+    brief.meetings = kept
+
+
+def _without_future(sentence: str) -> str:
+    """The sentence without its clauses in the future ("... and will meet again"): what it reports as done."""
+    return re.split(vocabulary.words().planned, sentence, maxsplit=1)[0]
 
 
 def merge_people(brief: Brief, ctx: Context) -> None:
@@ -153,7 +207,7 @@ def summarise(brief: Brief, ctx: Context) -> None:
     brief.summary = brief.summary or enrich.write_summary(brief)
 
 
-STEPS: tuple[Step, ...] = (repair_names, merge_people, place_and_time, label_areas, attach_invitations, ground,
+STEPS: tuple[Step, ...] = (repair_names, split_calls, drop_planned, merge_people, place_and_time, label_areas, attach_invitations, ground,
                            merge, summarise)
 
 
@@ -166,5 +220,5 @@ def run(brief: Brief, ctx: Context) -> Brief:
     brief = brief.model_copy(deep=True)
     for step in STEPS:
         step(brief, ctx)
-    brief.warnings = [*brief.warnings, *ctx.warnings]
+    brief.warnings = list(dict.fromkeys([*brief.warnings, *ctx.warnings]))  # each repair said once
     return brief

@@ -19,9 +19,12 @@ _DIR = Path(__file__).resolve().parent / "vocab"
 class Words:
     office_words: frozenset[str]
     title_words: frozenset[str]
+    ranks: frozenset[str]
     honorifics: frozenset[str]  # as name keys: "h e", "his excellency"
     abbreviated_titles: dict[str, str]
     meeting: re.Pattern[str]
+    held: re.Pattern[str]
+    planned: re.Pattern[str]
     inviting: re.Pattern[str]
     cooperation: re.Pattern[str]
     boilerplate: re.Pattern[str]
@@ -38,9 +41,12 @@ def words() -> Words:
     return Words(
         office_words=frozenset(data["office_words"].split()),
         title_words=frozenset(data["title_words"].split()),
+        ranks=frozenset(data["ranks"].split()),
         honorifics=honorifics,
         abbreviated_titles=dict(data["abbreviated_titles"]),
         meeting=re.compile(rf"\b(?:{cues['meeting']})\b", re.IGNORECASE),
+        held=re.compile(cues["held"], re.IGNORECASE),
+        planned=re.compile(cues["planned"], re.IGNORECASE),
         inviting=re.compile(cues["inviting"], re.IGNORECASE),
         cooperation=re.compile(cues["cooperation"], re.IGNORECASE),
         boilerplate=re.compile(cues["boilerplate"], re.IGNORECASE),

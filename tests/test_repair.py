@@ -1,0 +1,104 @@
+"""Repair, don't reject: names resolved to the people an article names, the rest dropped item by item,
+every repair and drop said in the brief's warnings. Articles here are made up for the tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer import repair, steps
+from summarizer.schema import Brief, Meeting, MeetingDate, Participant, Venue
+
+ARTICLE = """Leaders vow closer ties
+By Sam Writer
+NAIROBI, March 4 (Wire News) - Kenya's President John Roe held talks with visiting Indian External Affairs Minister Priya Raman on Monday.
+Roe and Raman agreed to expand trade and deepen bilateral relations.
+Chinese Foreign Minister Li Wen also spoke by phone with Raman and with Roe's deputy, Deputy President Ann Kimani.
+Reporters were told the two sides would meet again next year.
+"""
+
+
+def _run(*meetings: Meeting) -> Brief:
+    brief = Brief(article_id="x", meetings=list(meetings))
+    return steps.run(brief, steps.Context(text=ARTICLE, grounds=ARTICLE))
+
+
+def _meeting(*people: tuple[str, str | None, str | None], format: str = "in_person") -> Meeting:
+    return Meeting(participants=[Participant(name=n, title=t, country=c) for n, t, c in people],
+                   venue=Venue(), date=MeetingDate(text="on Monday"), format=format)
+
+
+def _names(brief: Brief) -> list[list[str]]:
+    return [[p.name for p in m.participants] for m in brief.meetings]
+
+
+@pytest.mark.parametrize("written, title, country, name, expected_title", [
+    ("PM Priya Raman", None, "India", "Priya Raman", "Prime Minister"),  # abbreviated title into the title
+    ("Mr. Roe", "President", "Kenya", "John Roe", "President"),  # honorific off, surname to fullest mention
+    ("President John Roe", None, "Kenya", "John Roe", "President"),
+    ("Kenya", "President", "Kenya", "John Roe", "President"),  # a country where a name belongs
+    ("Indian External Affairs Minister", None, "India", "Priya Raman", "External Affairs Minister"),  # an office
+    ("Priya Ramen", "External Affairs Minister", "India", "Priya Raman", "External Affairs Minister"),  # a typo
+    ("Foreign Minister", None, None, "Li Wen", "Foreign Minister"),  # the one person with exactly that office
+])
+def test_a_name_is_resolved_to_the_person_the_article_names(written, title, country, name, expected_title):
+    repaired, warning = repair.repair_participant(Participant(name=written, title=title, country=country), ARTICLE)
+    assert repaired is not None and repaired.name == name and repaired.title == expected_title
+    assert warning and written in warning
+
+
+@pytest.mark.parametrize("written, why", [
+    ("Boris Inventedov", "no person of that name"),
+    ("None", "no name"),
+    ("Wire News", "organisation"),
+    ("Sam Writer", "byline"),
+    ("Minister", "no person of that name"),  # two ministers are named: not guessed
+])
+def test_what_cannot_be_grounded_is_dropped_with_a_reason(written, why):
+    repaired, warning = repair.repair_participant(Participant(name=written), ARTICLE)
+    assert repaired is None and why in warning
+
+
+def test_one_bad_name_costs_only_itself_and_is_said_in_the_brief():
+    brief = _run(_meeting(("John Roe", "President", "Kenya"), ("Boris Inventedov", None, None)),
+                 _meeting(("null", None, None)))
+    assert _names(brief) == [["John Roe"]]
+    assert any("Boris Inventedov" in w for w in brief.warnings)
+    assert any("meeting 2: dropped" in w for w in brief.warnings)
+
+
+def test_a_repeated_meeting_is_kept_once():
+    same = _meeting(("John Roe", "President", "Kenya"), ("Priya Raman", "External Affairs Minister", "India"))
+    brief = _run(same, same, same, same)
+    assert _names(brief) == [["John Roe", "Priya Raman"]]
+    assert "merged 3 repeated meeting(s)" in brief.warnings
+
+
+def test_a_call_of_three_is_the_first_named_persons_separate_calls():
+    call = _meeting(("Li Wen", "Foreign Minister", "China"), ("Priya Raman", None, "India"),
+                    ("Ann Kimani", "Deputy President", "Kenya"), format="phone")
+    brief = _run(call)
+    assert sorted(map(sorted, _names(brief))) == [["Ann Kimani", "Priya Raman"], ["Li Wen", "Priya Raman"]]
+    assert all(m.venue.city is None for m in brief.meetings)  # a call is not placed at the dateline
+    assert any("split a call of 3" in w for w in brief.warnings)
+
+
+def test_mentions_read_office_and_country_before_a_name():
+    found = {m.name: m for m in repair.mentions(ARTICLE)}
+    assert found["John Roe"].office == "President" and found["John Roe"].country_word == "Kenya's"
+    assert found["Priya Raman"].office == "External Affairs Minister"
+    assert "Leaders" not in found and not any("\n" in n for n in found)  # never across a line
+
+
+def test_the_steps_are_recorded_by_name():
+    assert steps.names()[0] == "repair_names" and steps.names()[-1] == "summarise"
+    assert len(set(steps.names())) == len(steps.STEPS)
+
+
+def test_a_meeting_only_announced_is_dropped_and_a_held_one_kept():
+    planned = "President Ann Lee will on Friday host Prime Minister Tom Gray.\nThe two leaders will discuss trade.\n"
+    held = "President Ann Lee hosted Prime Minister Tom Gray on Friday.\nThey will meet again next year.\n"
+    meeting = _meeting(("Ann Lee", "President", None), ("Tom Gray", "Prime Minister", None))
+    for text, kept in ((planned, 0), (held, 1)):
+        brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text))
+        assert len(brief.meetings) == kept
+        assert any("only announces" in w for w in brief.warnings) == (kept == 0)
