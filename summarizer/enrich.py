@@ -21,16 +21,28 @@ from .schema import Brief, Meeting, Participant
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _MONTH = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_YEAR = r"(?:,?\s+|\s*/\s*)(?P<year>\d{4})"  # "Dec 9, 2021", "December 9 /2021"
+_MONTH_WORD = _MONTH.replace("?P<month>", "")
 _DATE_PATTERNS = [
-    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?\b", re.I),
+    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:{_YEAR})?\b", re.I),
     re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>\d{{4}}))?\b", re.I),
     re.compile(r"\b(?P<year>\d{4})-(?P<monthnum>\d{2})-(?P<day>\d{2})\b"),
 ]
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+# A dateline opens the first lines of the story: "PARIS (Agency) -", "PARIS, France -", "Paris, March 3
+# (Agency)", "Addis Ababa December 9 /2021 /ENA/", "Muscat: ...". The city is the first place named.
 _DATELINE = [
     re.compile(r"^\s*(?P<city>[A-Z][A-Za-z.' -]{1,40}?)\s*\([^)]{1,40}\)\s*[-\u2013\u2014:]"),
-    re.compile(r"^\s*(?P<city>[A-Z][A-Z.' -]{2,40}?),?\s*[-\u2013\u2014:]\s"),
+    re.compile(r"^\s*(?P<city>[A-Z][A-Z.' -]{2,40}?)(?:,\s*[A-Z][A-Za-z ]{2,30}?)?,?\s*[-\u2013\u2014:]\s"),
+    re.compile(rf"^\s*(?P<city>[A-Z][A-Za-z.' ]{{1,30}}?(?:/[A-Z][A-Za-z.' ]{{1,30}}?)?),?\s+"
+               rf"(?:{_MONTH_WORD}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH_WORD})\b(?:{_YEAR.replace('?P<year>', '')})?"
+               r"\s*[/(,\-\u2013\u2014]"),
+    re.compile(r"^\s*(?P<city>[A-Z][a-z]+(?: [A-Z][a-z]+)?):\s+[A-Z]"),
 ]
+# Words that open a headline like a dateline does ("Analysis: ...", "WATCH -"), never a city.
+_NOT_CITIES = {"analysis", "breaking", "update", "updated", "opinion", "exclusive", "watch", "video", "live",
+               "editorial", "explainer", "interview", "photos", "lead", "published", "posted", "date"}
+_PUBLISHED = re.compile(r"^(?:\S+\s+){0,3}?(?:published|posted|updated|last updated|date)\b", re.IGNORECASE)
 
 
 def _first_lines(text: str, n: int = 3) -> list[str]:
@@ -59,13 +71,23 @@ def parse_date(words: str, reference: dt.date | None = None) -> dt.date | None:
 
 
 def published_date(text: str) -> dt.date | None:
-    """The article's own date when a short line at its top states one."""
-    for line in _first_lines(text):
-        if len(line) <= 60:
-            found = parse_date(line)
-            if found and (found.year >= 1900):
-                return found
+    """The article's own date when a line at its top states one: a short date line, a "Published: ..."
+    line, or the date in the dateline."""
+    for line in _first_lines(text, 4):
+        if _PUBLISHED.match(line) or (len(line) <= 60 and _date_opens(line)):
+            found = parse_date(line[:120])
+        else:
+            found = parse_date(_dateline(line) or "")
+        if found and found.year >= 1900:
+            return found
     return None
+
+
+def _date_opens(line: str) -> bool:
+    """A date line starts with its date (after a weekday, say): a signature such as "- Jane Doe (@jd)
+    October 31, 2021" under a quoted post is not the article's date."""
+    starts = [m.start() for p in _DATE_PATTERNS for m in [p.search(line)] if m]
+    return bool(starts) and min(starts) <= 12
 
 
 def headline(text: str) -> str | None:
@@ -79,12 +101,22 @@ def headline(text: str) -> str | None:
     return None
 
 
+def _dateline(line: str) -> str | None:
+    """The dateline that opens ``line`` ("Addis Ababa December 9 /2021 /"), else None."""
+    for pattern in _DATELINE:
+        match = pattern.match(line)
+        words = grounding.name_key(match["city"]).split() if match else []
+        if words and not _NOT_CITIES & set(words):
+            return match.group()
+    return None
+
+
 def dateline_city(text: str) -> str | None:
     for line in _first_lines(text, 4):
         for pattern in _DATELINE:
             match = pattern.match(line)
-            if match:
-                city = match["city"].strip(" ,")
+            if match and _dateline(line):
+                city = match["city"].split("/")[0].strip(" ,")
                 return city.title() if city.isupper() else city
     return None
 

@@ -153,3 +153,17 @@ def test_a_swapped_invitation_is_put_right(sentence, inviter, invitee):
     if inviter:
         assert _oriented(invitee, inviter, sentence) == (inviter, invitee)
 
+
+
+@pytest.mark.parametrize("text, city, published", [
+    ("Lagos March 3 /2022 /NAN/ President Ada Obi today met the visiting envoy.", "Lagos", dt.date(2022, 3, 3)),
+    ("Quito/Lima, Jun 5 (Wire) The two ministers met in the capital.", "Quito", None),
+    ("Doha: The emir received the visiting minister on Monday.", "Doha", None),
+    ("OSLO, Norway — The two premiers met on Friday.", "Oslo", None),
+    ("Analysis: why the summit failed\nThe talks ended.", None, None),
+    ("Ties deepen\nWire Service Published 4 Feb, 2024 10:00am\nHANOI: The leaders met.", "Hanoi", dt.date(2024, 2, 4)),
+    ("Ties deepen\nThe minister spoke.\n- Jane Doe (@jd) October 31, 2021", None, None),  # a quoted post's date
+])
+def test_datelines_and_publication_dates_as_news_writes_them(text, city, published):
+    assert enrich.dateline_city(text) == city
+    assert enrich.published_date(text) == published
