@@ -87,6 +87,39 @@ def _first_position(name: str, text: str) -> int:
     return min((i for i in spots if i >= 0), default=len(text))
 
 
+def drop_bystanders(brief: Brief, ctx: Context) -> None:
+    """In a meeting of three or more, whoever only reports it ("..., X said in a statement", "according to
+    X", a spokesperson) is not one of its participants."""
+    words = vocabulary.words()
+    for meeting in brief.meetings:
+        if len(meeting.participants) < 3:
+            continue
+        kept = []
+        for person in meeting.participants:
+            surname = surname_key(person.name)
+            said = [s.text for s in ctx.sentences if surname in grounding.name_key(s.text).split()]
+            reporting = bool(words.reporter_titles.search(person.title or "")) or (
+                bool(said) and all(_reports(person.name, s) for s in said))
+            if reporting:
+                ctx.warnings.append(f"dropped participant {person.name!r}: reports the meeting, not in it")
+            else:
+                kept.append(person)
+        meeting.participants = kept
+
+
+def _reports(name: str, sentence: str) -> bool:
+    """The sentence names the person as the source of what it says, not as one who met anyone."""
+    folded, surname = grounding.fold(sentence), grounding.fold(name.split()[-1])
+    at = folded.find(surname)
+    if at < 0:
+        return False
+    after, before = sentence[at:at + 120], sentence[max(0, at - 60):at]
+    words = vocabulary.words()
+    verb = words.attribution.search(after)
+    return bool((verb and not words.held.search(after[:verb.start()]))
+                or re.search(r"according to\b[^.]*$", before, re.IGNORECASE))
+
+
 def drop_planned(brief: Brief, ctx: Context) -> None:
     """A meeting the article only announces ("will host", "is expected to meet") has not happened: dropped
     when every sentence naming two of its people speaks of the future and none reports it as held."""
@@ -207,7 +240,7 @@ def summarise(brief: Brief, ctx: Context) -> None:
     brief.summary = brief.summary or enrich.write_summary(brief)
 
 
-STEPS: tuple[Step, ...] = (repair_names, split_calls, drop_planned, merge_people, place_and_time, label_areas, attach_invitations, ground,
+STEPS: tuple[Step, ...] = (repair_names, split_calls, drop_bystanders, drop_planned, merge_people, place_and_time, label_areas, attach_invitations, ground,
                            merge, summarise)
 
 

@@ -24,6 +24,8 @@ class Words:
     abbreviated_titles: dict[str, str]
     meeting: re.Pattern[str]
     held: re.Pattern[str]
+    attribution: re.Pattern[str]
+    reporter_titles: re.Pattern[str]
     planned: re.Pattern[str]
     inviting: re.Pattern[str]
     cooperation: re.Pattern[str]
@@ -46,6 +48,8 @@ def words() -> Words:
         abbreviated_titles=dict(data["abbreviated_titles"]),
         meeting=re.compile(rf"\b(?:{cues['meeting']})\b", re.IGNORECASE),
         held=re.compile(cues["held"], re.IGNORECASE),
+        attribution=re.compile(cues["attribution"], re.IGNORECASE),
+        reporter_titles=re.compile(cues["reporter_titles"], re.IGNORECASE),
         planned=re.compile(cues["planned"], re.IGNORECASE),
         inviting=re.compile(cues["inviting"], re.IGNORECASE),
         cooperation=re.compile(cues["cooperation"], re.IGNORECASE),

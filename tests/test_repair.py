@@ -102,3 +102,12 @@ def test_a_meeting_only_announced_is_dropped_and_a_held_one_kept():
         brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text))
         assert len(brief.meetings) == kept
         assert any("only announces" in w for w in brief.warnings) == (kept == 0)
+
+
+def test_whoever_only_reports_a_meeting_is_not_in_it():
+    text = ("President Ann Lee received Foreign Minister Tom Gray on Friday.\n"
+            "The presidential spokesman, Max Hale, made this known in a statement.\n")
+    meeting = _meeting(("Ann Lee", "President", None), ("Tom Gray", "Foreign Minister", None), ("Max Hale", None, None))
+    brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text))
+    assert _names(brief) == [["Ann Lee", "Tom Gray"]]
+    assert any("Max Hale" in w and "reports the meeting" in w for w in brief.warnings)
