@@ -35,6 +35,10 @@ _FUNCTION_WORDS = frozenset("""by the in on at for from with during after before
 earlier later while when also then this that these those his her their its our""".split())
 
 
+# Office words that only join an office phrase ("Minister of the Interior"), never open one.
+_CONNECTORS = frozenset("of the and for his her their top senior".split())
+
+
 @dataclass(frozen=True)
 class Mention:
     """A person as the article names them: the name, and the office and country word written before it."""
@@ -70,7 +74,10 @@ def mentions(text: str) -> tuple[Mention, ...]:
         start, i = 0, 0
         while i < len(tokens):
             skip = _is_honorific(tokens[i:])
-            if skip or _is_office(tokens[i]) or grounding.name_key(tokens[i]) in enrich.ABBREVIATED_TITLES:
+            key = grounding.name_key(tokens[i])
+            office = (_is_office(tokens[i]) and (key not in _CONNECTORS or start > 0)) \
+                or key in enrich.ABBREVIATED_TITLES
+            if skip or office:
                 i += skip or 1
                 start = i
             else:
@@ -79,7 +86,8 @@ def mentions(text: str) -> tuple[Mention, ...]:
                                            or grounding.name_key(tokens[start]) in _FUNCTION_WORDS):
             start += 1  # "Qatar's Sheikh Tamim": a possessive ends the words before a name
         name, before = tokens[start:], tokens[:start]
-        office = [t for t in before if _is_office(t) or grounding.name_key(t) in enrich.ABBREVIATED_TITLES]
+        office = [t for t in before if (_is_office(t) and grounding.name_key(t) not in _CONNECTORS)
+                  or grounding.name_key(t) in enrich.ABBREVIATED_TITLES]
         first_office = next((k for k, t in enumerate(before) if t in office), len(before))
         country = before[first_office - 1] if first_office >= 1 else ""
         if not office and len(name) >= 3 and re.search(r"\bof\s+(?:the\s+)?$", text[:match.start()]):
@@ -90,6 +98,12 @@ def mentions(text: str) -> tuple[Mention, ...]:
             continue  # one capitalised word with no office before it: a place, a month, a sentence's start
         found.append(Mention(" ".join(name), " ".join(office), country))
     return tuple(found)
+
+
+def titled_names(text: str) -> list[str]:
+    """The people ``text`` introduces with an office ("Belarusian Prime Minister Roman Golovchenko"): a
+    capitalised run with no office word (an agency, a place) is not taken for a person."""
+    return [m.name for m in mentions(text) if m.office and len(m.name.split()) >= 2]
 
 
 def _fullest(name: str, text: str) -> str | None:

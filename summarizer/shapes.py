@@ -24,7 +24,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from . import areas, enrich, grounding, vocabulary
+from . import areas, grounding, repair, vocabulary
+from .identity import same_person
 from .schema import AgreedArea, Area, Brief, Invitation, Meeting, MeetingFormat, Participant, Venue, MeetingDate
 
 
@@ -163,28 +164,11 @@ class FollowUp:
 
 
 _MEETING_WORDS = vocabulary.words().meeting
-_NAME_LIKE = re.compile(r"\b[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){1,7}")
 
 
 def _all_meetings(draft: MeetingsDraft, answers: dict[str, BaseModel]) -> list[MeetingDraft]:
     more = answers.get("more_meetings")
     return [*draft.meetings, *(more.meetings if isinstance(more, MeetingsDraft) else [])]
-
-
-def _titled_names(sentence: str) -> list[str]:
-    """Names introduced by an office, as news writes officials: 'Belarusian Prime Minister Roman
-    Golovchenko' -> 'Roman Golovchenko'. A capitalised run with no office word (an agency, a place)
-    is not taken for a person."""
-    names = []
-    for match in _NAME_LIKE.finditer(sentence):
-        tokens = match.group().split()
-        offices = [i for i, t in enumerate(tokens) if grounding.name_key(t) in enrich.TITLE_WORDS]
-        if not offices:
-            continue
-        rest = tokens[offices[-1] + 1:]
-        if 2 <= len(rest) <= 3:
-            names.append(" ".join(rest))
-    return names
 
 
 def unlisted_meeting_sentences(draft: MeetingsDraft, text: str) -> list[grounding.Sentence]:
@@ -194,7 +178,7 @@ def unlisted_meeting_sentences(draft: MeetingsDraft, text: str) -> list[groundin
     return [
         sentence for sentence in areas.body_sentences(grounding.split_sentences(text))
         if _MEETING_WORDS.search(sentence.text)
-        and any(not any(enrich.same_person(name, k) for k in known) for name in _titled_names(sentence.text))
+        and any(not any(same_person(name, k) for k in known) for name in repair.titled_names(sentence.text))
     ]
 
 
