@@ -406,4 +406,8 @@ def main() -> None:  # console-script entry point
     # instructor logs each failed attempt at ERROR; we report failures ourselves, one line per article.
     logging.getLogger("instructor").addHandler(logging.NullHandler())
     logging.getLogger("instructor").propagate = False
+    # trafilatura logs "discarding data: <url>" for a page with no article; we say so in one line.
+    for name in ("trafilatura", "htmldate", "courlan"):
+        logging.getLogger(name).addHandler(logging.NullHandler())
+        logging.getLogger(name).propagate = False
     app()
