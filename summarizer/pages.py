@@ -22,7 +22,7 @@ MAX_PAGE_BYTES = 5_000_000  # news pages are well under 1 MB; this refuses downl
 MAX_REDIRECTS = 5
 FETCH_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-USER_AGENT = "summarizer (article reader; +https://pypi.org/project/trafilatura/)"
+USER_AGENT = "summarizer (news article reader)"
 
 
 @dataclass(frozen=True)
