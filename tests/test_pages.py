@@ -176,3 +176,13 @@ def test_csv_feed_rows_name_their_lines(env, tmp_path: Path):
     assert brief["meetings"][0]["date"]["iso"] == "2024-05-10"
     assert f"error: {feed}:{bad_line}: published 'last week' is not a date (YYYY-MM-DD)" in result.stderr
     assert f"error: {feed}:{bad_line + 1}: no 'id'" in result.stderr
+
+
+def test_report_links_each_meeting_to_the_page_it_came_from(env, tmp_path: Path, web: PageServer):
+    url = web.add(f"news/{ID}.html", SAVED.read_bytes())
+    briefs = tmp_path / "briefs"
+    assert invoke(["brief", url, "-f", "json", "-o", str(briefs), "-q"], env).exit_code == 0
+    out = tmp_path / "report"
+    result = invoke(["report", str(briefs), "-o", str(out)], env)  # from the brief files: their source field
+    assert result.exit_code == 0, result.output
+    assert f'<a href="{url}">{ID}</a>' in (out / "report.html").read_text(encoding="utf-8")
