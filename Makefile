@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 # The native build uses AMX code that crashes (SIGSEGV) on these CPUs.
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF
 
-.PHONY: brief test test-fast eval bench setup model browser clean
+.PHONY: brief test test-fast eval bench setup model browser screenshot clean
 
 brief: setup model              ## briefing notes for the seeds, on the embedded model
 	$(BIN)/summarizer brief seeds/
@@ -47,6 +47,13 @@ browser:                        ## Debian's chromium, for the HTML report test (
 	    echo "installing Debian's chromium for the browser test"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing and not root: the browser test will be skipped"; fi; }
+
+screenshot: $(VENV)/.deps browser  ## docs/report.png: the top of the seeds' report (from their gold briefs)
+	$(BIN)/summarizer report evals/seeds/gold -o runs/readme-report >/dev/null
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir=runs/readme-report/.profile \
+	  --window-size=1100,1180 --screenshot=runs/readme-report/shot.png "file://$(CURDIR)/runs/readme-report/report.html"
+	$(BIN)/python -c "from PIL import Image; Image.open('runs/readme-report/shot.png').convert('RGB')\
+	  .quantize(128).save('docs/report.png', optimize=True)"
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

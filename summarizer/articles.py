@@ -1,7 +1,10 @@
-"""Reading articles: files, folders, globs and stdin, each checked before any model call."""
+"""Reading articles: files, folders, globs, stdin, web pages (files or URLs) and feeds (JSONL/CSV),
+each checked before any model call. Pages are read by :mod:`summarizer.pages`, feeds by
+:mod:`summarizer.feeds`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import hashlib
 import sys
@@ -9,16 +12,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from . import feeds, pages
 from .errors import ArticleError
 
-ARTICLE_SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = (".txt", ".md")
+ARTICLE_SUFFIXES = (*TEXT_SUFFIXES, *pages.HTML_SUFFIXES)  # what a folder's articles are
 
 
 @dataclass(frozen=True)
 class Article:
-    id: str  # the file name without its extension
-    text: str
-    source: str  # the path as given, or "-" for stdin
+    id: str  # the file name without its extension (a URL's last segment, a feed row's id)
+    text: str  # what the model reads and the cache keys on: for a page, its extracted main text
+    source: str  # the path as given, "-" for stdin, the URL, or "feed.jsonl:3" for a feed row; names it in errors
+    title: str | None = None  # from the page or feed row, when it gave one
+    published: dt.date | None = None  # from the page's metadata or the feed row; fills a brief's date
+    origin: str | None = None  # where the text came from, when not ``source`` (a feed row's URL)
+
+    @property
+    def where(self) -> str:
+        """Where the text came from, as the brief records it."""
+        return self.origin or self.source
 
     @property
     def sha256(self) -> str:
@@ -52,6 +65,35 @@ def read_file(path: Path) -> Article:
     return Article(id=path.stem, text=decode(data, str(path)), source=str(path))
 
 
+def read_page(path: Path) -> Article:
+    """A saved web page: its main text, title and metadata date."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ArticleError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read: {exc.strerror}") from None
+    if not data.strip():
+        raise ArticleError(f"{path}: empty file, nothing to summarise")
+    page = pages.extract(data, str(path))
+    return Article(id=path.stem, text=page.text, source=str(path), title=page.title, published=page.published)
+
+
+def read_url(url: str) -> Article:
+    page = pages.extract(pages.fetch(url), url, url=url)
+    return Article(id=pages.url_id(url), text=page.text, source=url, title=page.title, published=page.published)
+
+
+def read_feed(path: Path) -> list[Article | ArticleError]:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ArticleError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read: {exc.strerror}") from None
+    return feeds.read(path, decode(data, str(path)))
+
+
 def read_stdin(stream: TextIO | None = None, article_id: str = "stdin") -> Article:
     stream = stream or sys.stdin
     data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
@@ -62,14 +104,14 @@ def expand(specs: list[str]) -> list[Path | str | ArticleError]:
     """Paths in order: folders give their *.txt/*.md files sorted, globs their matches; '-' stays."""
     out: list[Path | str | ArticleError] = []
     for spec in specs:
-        if spec == "-":
-            out.append("-")
+        if spec == "-" or pages.is_url(spec):
+            out.append(spec)
             continue
         path = Path(spec)
         if path.is_dir():
             files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in ARTICLE_SUFFIXES)
             if not files:
-                out.append(ArticleError(f"{path}: folder holds no .txt or .md articles"))
+                out.append(ArticleError(f"{path}: folder holds no .txt, .md or .html articles"))
             out.extend(files)
         elif glob.has_magic(spec) and not path.exists():
             matches = sorted(Path(m) for m in glob.glob(spec, recursive=True) if Path(m).is_file())
@@ -90,13 +132,29 @@ def collect(specs: list[str], stdin: TextIO | None = None) -> list[Article | Art
             results.append(item)
             continue
         try:
-            article = read_stdin(stdin) if item == "-" else read_file(Path(item))
+            found = read(item, stdin)
         except ArticleError as exc:
             results.append(exc)
             continue
-        if article.id in seen:
-            results.append(ArticleError(f"{article.source}: article id {article.id!r} repeats an earlier file's"))
-            continue
-        seen.add(article.id)
-        results.append(article)
+        for article in found:
+            if isinstance(article, Article) and article.id in seen:
+                article = ArticleError(f"{article.source}: article id {article.id!r} repeats an earlier article's")
+            elif isinstance(article, Article):
+                seen.add(article.id)
+            results.append(article)
     return results
+
+
+def read(item: Path | str, stdin: TextIO | None = None) -> list[Article | ArticleError]:
+    """One input by its kind: stdin, a URL, a saved page, a feed (many articles) or a text file."""
+    if item == "-":
+        return [read_stdin(stdin)]
+    if isinstance(item, str) and pages.is_url(item):
+        return [read_url(item)]
+    path = Path(item)
+    suffix = path.suffix.lower()
+    if suffix in pages.HTML_SUFFIXES:
+        return [read_page(path)]
+    if suffix in feeds.FEED_SUFFIXES:
+        return read_feed(path)
+    return [read_file(path)]

@@ -40,7 +40,7 @@ class BatchState:
     model: str
     base_url: str | None
     mode: str
-    articles: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> {source, key}
+    articles: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> {source, key, text}
     input_file_id: str | None = None
     batch_id: str | None = None
     status: str = "prepared"
@@ -111,7 +111,8 @@ def submit(paths: list[str], settings: Settings, folder: Path, log: Any = print)
             key = cache_key(item, prompt, settings, ident)
             if settings.use_cache and cache.get(key) is not None:
                 continue  # already briefed: nothing to pay for
-            state.articles[item.id] = {"source": item.source, "key": key}
+            # the text as read: a page's or feed row's text cannot be read back from its source
+            state.articles[item.id] = {"source": item.source, "key": key, "text": item.text}
             lines.append(json.dumps(_request(item, prompt, settings, mode), ensure_ascii=False))
         if not lines:
             raise BatchError("nothing to submit: every article is already in the cache (or none could be read)")
@@ -172,7 +173,8 @@ def collect_results(settings: Settings, folder: Path, log: Any = print) -> Batch
             message = body["choices"][0]["message"]
             content = message["tool_calls"][0]["function"]["arguments"] if message.get("tool_calls") \
                 else message["content"]
-            article = Article(article_id, Path(info["source"]).read_text(encoding="utf-8"), info["source"])
+            text = info.get("text") or Path(info["source"]).read_text(encoding="utf-8")  # older state files
+            article = Article(article_id, text, info["source"])
             draft = shape.response_model.model_validate_json(content, context=grounding_context(article))
             brief = to_brief(shape, draft, article, {})
         except (SummarizerError, ValidationError, OSError, KeyError, ValueError) as exc:

@@ -245,7 +245,9 @@ def eval_command(
 
 @app.command("report")
 def report_command(
-    paths: Annotated[list[str], typer.Argument(help="Articles (files, folders, globs) and/or brief JSON files.")],
+    paths: Annotated[list[str], typer.Argument(
+        help="Articles (files, folders, globs, pages, URLs, feeds) and/or briefs (.json files, folders of them, "
+             "quoted globs).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for report.md, report.html and the tables.")] = Path("report"),
     prompt: PromptOpt = None, model: ModelOpt = None, base_url: BaseUrlOpt = None, backend: BackendOpt = None,
     model_path: ModelPathOpt = None, mode: ModeOpt = None, cache_dir: CacheDirOpt = None,
@@ -260,7 +262,9 @@ def report_command(
 
       summarizer report seeds/ -o report/
 
-      summarizer report out/*.json                 # briefs written by `summarizer brief -f json -o out/`
+      summarizer report out/                       # briefs written by `summarizer brief -f json -o out/`
+
+      summarizer report 'runs/*/briefs/*.json'     # a quoted glob of briefs
     """
     from pydantic import ValidationError
 
@@ -268,18 +272,15 @@ def report_command(
     from .schema import Brief
 
     briefs: list[Brief] = []
-    article_specs: list[str] = []
+    brief_files, article_specs = reporting.split_inputs(paths)
     failed = 0
-    for spec in paths:
-        if spec.endswith(".json"):
-            try:
-                briefs.append(Brief.model_validate_json(Path(spec).read_bytes()))
-            except (OSError, ValidationError) as exc:
-                failed += 1
-                reason = exc.strerror if isinstance(exc, OSError) else f"not a valid brief ({exc.errors()[0]['msg']})"
-                _print_error(f"{spec}: {reason}")
-        else:
-            article_specs.append(spec)
+    for spec in brief_files:
+        try:
+            briefs.append(Brief.model_validate_json(spec.read_bytes()))
+        except (OSError, ValidationError) as exc:
+            failed += 1
+            reason = exc.strerror if isinstance(exc, OSError) else f"not a valid brief ({exc.errors()[0]['msg']})"
+            _print_error(f"{spec}: {reason}")
     paths_by_id: dict[str, str] = {}
     if article_specs:
         settings = _settings(prompt=prompt, model=model, base_url=base_url, backend=backend, model_path=model_path,
@@ -406,4 +407,8 @@ def main() -> None:  # console-script entry point
     # instructor logs each failed attempt at ERROR; we report failures ourselves, one line per article.
     logging.getLogger("instructor").addHandler(logging.NullHandler())
     logging.getLogger("instructor").propagate = False
+    # trafilatura logs "discarding data: <url>" for a page with no article; we say so in one line.
+    for name in ("trafilatura", "htmldate", "courlan"):
+        logging.getLogger(name).addHandler(logging.NullHandler())
+        logging.getLogger(name).propagate = False
     app()

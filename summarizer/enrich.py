@@ -333,3 +333,17 @@ def complete(brief: Brief, text: str) -> Brief:
     from . import steps
 
     return steps.run(brief, steps.Context(text=text, grounds=text, areas_from_model=True))
+
+
+def with_metadata(brief: Brief, published: dt.date | None, title: str | None) -> Brief:
+    """Fill what the text does not state from its page or feed row: the publication date (and the
+    meeting dates it resolves: 'on Friday') and the headline. What the text states wins."""
+    if (published is None or brief.published is not None) and (title is None or brief.headline):
+        return brief
+    brief = brief.model_copy(deep=True)
+    brief.headline = brief.headline or title
+    if published is not None and brief.published is None:
+        brief.published = published
+        for meeting in brief.meetings:
+            meeting.date.iso = meeting.date.iso or resolve_date(meeting.date.text, published)
+    return brief

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from . import endpoint, prompts
+from . import endpoint, enrich, prompts
 from .articles import Article, collect
 from .cache import BriefCache
 from .config import DEFAULT_REMOTE_MODEL, Settings
@@ -98,6 +98,10 @@ class BriefRunner:
                 outcome.attempts = list(outcome.brief.provenance.attempts) if outcome.brief.provenance else []
                 if use_cache:
                     self.cache.put(key, outcome.brief)
+            # After the cache, which keys on the text alone: the same text from a file, a page or a
+            # feed row is one entry, and each gets its own source and metadata.
+            brief = enrich.with_metadata(outcome.brief, article.published, article.title)
+            outcome.brief = brief.model_copy(update={"source": article.where})
         except SummarizerError as exc:
             outcome.error = _with_source(str(exc), article.source)
             outcome.attempts = list(getattr(exc, "attempts", []))

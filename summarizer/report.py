@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import glob
 import json
 import os
 import re
@@ -134,6 +135,28 @@ class BriefingReport:
         return [note for m in self.timeline for note in m.date_notes]
 
 
+def split_inputs(specs: list[str]) -> tuple[list[Path], list[str]]:
+    """(brief JSON files, article specs) from what ``report`` was given: a .json file is a brief; a
+    folder holding .json files is a folder of briefs (``brief -f json -o DIR``); a quoted glob gives
+    its .json matches as briefs and its other matches as articles; the rest are articles."""
+    briefs: list[Path] = []
+    articles: list[str] = []
+    for spec in specs:
+        path = Path(spec)
+        if path.is_dir() and any(path.glob("*.json")):
+            briefs += sorted(f for f in path.glob("*.json") if f.is_file())
+        elif glob.has_magic(spec) and not path.exists():
+            matches = sorted(Path(m) for m in glob.glob(spec, recursive=True) if Path(m).is_file())
+            briefs += [m for m in matches if m.suffix == ".json"]
+            others = [str(m) for m in matches if m.suffix != ".json"]
+            articles += others if matches else [spec]  # no match: the article reader says so
+        elif spec.endswith(".json"):
+            briefs.append(path)
+        else:
+            articles.append(spec)
+    return briefs, articles
+
+
 def build(briefs: list[Brief], paths: dict[str, str] | None = None) -> BriefingReport:
     paths = paths or {}
     index = PeopleIndex()
@@ -141,7 +164,7 @@ def build(briefs: list[Brief], paths: dict[str, str] | None = None) -> BriefingR
     merged: list[MergedMeeting] = []
     for brief in briefs:
         sid = brief.article_id
-        sources[sid] = Source(sid, paths.get(sid), brief.headline, brief.published)
+        sources[sid] = Source(sid, paths.get(sid) or brief.source, brief.headline, brief.published)
         own: list[MergedMeeting] = []  # meetings of one article are distinct by construction
         for meeting in brief.meetings:
             people = [index.resolve(p.name, p.aliases, p.title, p.country, sid) for p in meeting.participants]
@@ -229,12 +252,29 @@ def render_markdown(report: BriefingReport, links: dict[str, str]) -> str:
 
 
 def render_html(report: BriefingReport, links: dict[str, str]) -> str:
-    return _environment().get_template("report.html.j2").render(r=report, links=links)
+    from . import pictures  # matplotlib loads only for the HTML report
+
+    return _environment().get_template("report.html.j2").render(r=report, links=links,
+                                                                pictures=pictures.render(report))
+
+
+def source_links(report: BriefingReport, out: Path) -> dict[str, str]:
+    """Each source's link from the report folder: a URL as it is, a file relative to ``out``; a
+    feed row or a file that is gone gets none."""
+    links = {}
+    for sid, source in report.sources.items():
+        if not source.path:
+            continue
+        if source.path.startswith(("http://", "https://")):
+            links[sid] = source.path
+        elif Path(source.path).is_file():
+            links[sid] = os.path.relpath(source.path, out)
+    return links
 
 
 def write(report: BriefingReport, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
-    links = {sid: os.path.relpath(s.path, out) for sid, s in report.sources.items() if s.path}
+    links = source_links(report, out)
     written = [out / "report.md", out / "report.html"]
     written[0].write_text(render_markdown(report, links), encoding="utf-8")
     written[1].write_text(render_html(report, links), encoding="utf-8")

@@ -203,6 +203,9 @@ class Provenance(_Model):
 class Brief(_Model):
     schema_version: Literal["1"] = SCHEMA_VERSION
     article_id: str
+    # Added field: where the text came from (a file path, a URL, or "feed.jsonl:3" for a feed row).
+    # Set after the cache, so the same text given in another form shares one cached brief.
+    source: str | None = None
     headline: str | None = None
     published: dt.date | None = None
     summary: str | None = None

@@ -76,3 +76,19 @@ def test_collect_grounds_each_reply_and_drops_an_invented_person_with_a_warning(
 def test_a_prompt_with_follow_ups_is_refused(server: ScriptedServer, tmp_path: Path):
     with pytest.raises(ConfigError, match="follow-up questions"):
         batch.submit([str(SEEDS)], _settings(server, tmp_path, prompt="brief@v3"), tmp_path / "s")
+
+
+def test_a_saved_page_in_a_batch_is_collected_from_its_text_not_its_html(server: ScriptedServer, tmp_path: Path):
+    """collect grounds replies in the text the request carried; a page's HTML is not that text."""
+    settings, state = _settings(server, tmp_path), tmp_path / "state"
+    page = Path(__file__).parent / "pages" / "000_53c3ff3e3e7fd5e7.html"
+    batch.submit([str(page)], settings, state, log=lambda _m: None)
+    batch.status(settings, state)
+    done = batch.collect_results(settings, state, log=lambda _m: None)
+    assert done.collected == ["000_53c3ff3e3e7fd5e7"] and not done.failed
+    cache = BriefCache(settings.cache_dir)
+    [brief] = [cache.get(p.stem) for p in cache.entries()]
+    assert [p.name for p in brief.meetings[0].participants] == ["Mohammadreza Aref", "Adylbek Kasymaliev"]
+    text = (SEEDS / "000_53c3ff3e3e7fd5e7.txt").read_text(encoding="utf-8")  # what the page's text is
+    spans = [(a.evidence, a.evidence_span) for m in brief.meetings for a in m.agreed_areas if a.evidence]
+    assert spans and all(span and text[span[0]:span[1]] == quote for quote, span in spans)  # offsets in the text

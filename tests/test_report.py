@@ -91,3 +91,22 @@ def test_report_from_brief_files_and_a_bad_one(tmp_path: Path):
     assert result.exit_code == 1
     assert f"error: {bad}: not a valid brief" in result.stderr
     assert "1 meeting(s)" in result.stdout
+
+
+def test_report_takes_a_folder_of_briefs_and_a_quoted_glob(server: ScriptedServer, tmp_path: Path):
+    """What `brief -f json -o DIR` writes is what `report` reads: the folder, or a glob the shell left alone."""
+    env = {"OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": "k", "SUMMARIZER_CACHE_DIR": str(tmp_path / "c")}
+    briefs = tmp_path / "briefs"
+    assert CliRunner().invoke(app, ["brief", "seeds/", "-f", "json", "-o", str(briefs), "-q"], env=env).exit_code == 0
+    assert len(list(briefs.glob("*.json"))) == 5
+    sent = len(server.requests)
+    for given in (str(briefs), str(briefs / "*.json"), str(briefs / "00[0-2]*.json")):
+        out = tmp_path / f"report-{len(given)}"
+        result = CliRunner().invoke(app, ["report", given, "--out", str(out)], env=env)
+        assert result.exit_code == 0, (given, result.output)
+        expected = sorted(p.stem for p in briefs.glob("*.json"))[: 3 if "[0-2]" in given else 5]
+        assert f"from {len(expected)} brief(s)" in result.stdout, given
+        sources = {s for line in (out / "meetings.jsonl").read_text().splitlines()
+                   for s in json.loads(line)["sources"].split("; ")}
+        assert sorted(sources) == expected, given
+    assert len(server.requests) == sent  # briefs on disk: no model call

@@ -90,3 +90,85 @@ def test_html_report_renders_in_chromium(tmp_path: Path):
     rules = [y for y in range(80, height) if dark_share(rows[y]) > 0.5]  # h2 underlines
     bands = [y for i, y in enumerate(rules) if i == 0 or y - rules[i - 1] > 1]
     assert len(bands) >= 3, f"expected section rules in the screenshot, found rows {bands}"
+
+
+PROBE = """<script>
+// Test-only: measures the pictures as Chromium laid them out (the report itself has no script).
+const out = {meetings: [...document.querySelectorAll(".meeting")].map(d => d.id), figures: {}};
+for (const name of ["network", "timeline", "heatmap"]) {
+  const svg = document.querySelector("#fig-" + name + " svg");
+  if (!svg) continue;
+  const box = svg.getBoundingClientRect();
+  const marks = [...svg.querySelectorAll('[id^="' + name + '-meeting-"]')];
+  const links = [...svg.querySelectorAll("a")].map(a => a.getAttribute("xlink:href") || a.getAttribute("href"));
+  out.figures[name] = {
+    top: box.top + window.scrollY, bottom: box.bottom + window.scrollY, width: box.width, height: box.height,
+    marks: marks.map(m => m.id.slice(name.length + "-meeting-".length)),
+    drawn: marks.filter(m => { const b = m.getBBox(); return b.width > 0 && b.height > 0; }).length,
+    links: links, dangling: links.filter(h => !h.startsWith("#") || !document.getElementById(h.slice(1))),
+    texts: [...svg.querySelectorAll("text")].map(t => t.textContent.trim()),
+  };
+}
+const pre = document.createElement("pre");
+pre.id = "probe";
+pre.textContent = JSON.stringify(out);
+document.body.appendChild(pre);
+</script>"""
+PALETTE_RGB = [(0x4E, 0x79, 0xA7), (0xF2, 0x8E, 0x2B), (0x59, 0xA1, 0x4F), (0xE1, 0x57, 0x59)]  # pictures.PALETTE
+
+
+def test_report_pictures_render_with_one_linked_mark_per_meeting(tmp_path: Path):
+    """The seeds' report, built by the CLI from the folder of their gold briefs: the network, the timeline
+    and the heat map are laid out, each meeting is one mark in the first two, every mark's link lands
+    on its meeting, and the network's dots are on screen in their countries' colours."""
+    import html
+    import json
+    import re
+
+    from typer.testing import CliRunner
+
+    from summarizer.cli import app
+
+    out = tmp_path / "report"
+    result = CliRunner().invoke(app, ["report", str(GOLD), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in page and "http://" not in page and "https://" not in page  # self-contained
+    probe = out / "probe.html"
+    probe.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    profile = tmp_path / "profile"
+    dom = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--window-size=1200,2400", "--dump-dom",
+                          probe.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    found = json.loads(html.unescape(re.search(r'<pre id="probe">(.*?)</pre>', dom.stdout, re.DOTALL)[1]))
+
+    built = report.build([Brief.model_validate_json(p.read_text()) for p in sorted(GOLD.glob("*.json"))])
+    meetings = sorted(m.id for m in built.meetings)
+    assert sorted(found["meetings"]) == meetings
+    figures = found["figures"]
+    assert set(figures) == {"network", "timeline", "heatmap"}
+    for name, fig in figures.items():
+        assert fig["width"] > 400 and fig["height"] > 150, (name, fig["width"], fig["height"])
+        assert fig["dangling"] == [], name
+    for name in ("network", "timeline"):
+        assert sorted(figures[name]["marks"]) == meetings, name  # one mark per meeting, no more
+        assert figures[name]["drawn"] == len(meetings), name
+        assert sorted(set(figures[name]["links"])) == sorted(f"#{m}" for m in meetings), name
+    people = {p.name for p in built.people}
+    assert people <= set(figures["network"]["texts"])
+    used, matrix = built.area_matrix()
+    heat = figures["heatmap"]["texts"]
+    assert {a.value.replace("_", " ") for a in used} <= set(heat) and set(matrix) <= set(heat)
+    assert sum(int(t) for t in heat if t.isdigit()) == sum(sum(row.values()) for row in matrix.values())
+
+    shot = tmp_path / "pictures.png"
+    proc = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", f"--screenshot={shot}",
+                           "--window-size=1200,2400", (out / "report.html").as_uri()],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and shot.is_file(), proc.stderr[-2000:]
+    width, height, rows = read_png(shot)
+    net = figures["network"]
+    band = b"".join(rows[int(net["top"]):int(min(net["bottom"], height))])
+    pixels = {band[i:i + 3] for i in range(0, len(band), 3)}
+    countries = len({p.country for p in built.people})
+    assert sum(bytes(rgb) in pixels for rgb in PALETTE_RGB[:countries]) == countries  # the dots were painted
