@@ -72,6 +72,7 @@ def test_an_obeyed_injection_never_reaches_a_brief_silently(tmp_path: Path, inje
     if result.exit_code == 0:
         brief = json.loads(result.stdout)
         assert person not in _people_in(brief)
+        assert any(person in w for w in brief.get("warnings", [])), "a dropped person is said in the warnings"
         assert set(HONEST) <= _people_in(brief)
     else:
         assert result.exit_code == 1, result.output
