@@ -144,15 +144,15 @@ def test_non_number_in_the_config_file(env, server: ScriptedServer, tmp_path: Pa
 
 def test_eval_predictions_on_a_missing_folder_fails(tmp_path: Path):
     line = one_clear_line(invoke(["eval", "--predictions", str(tmp_path / "nope"), "--runs", str(tmp_path)]))
-    assert "no such folder" in line
+    assert "no such predictions folder" in line
 
 
 def test_eval_predictions_missing_for_some_articles_fails_without_min_score(tmp_path: Path):
     partial = tmp_path / "pred"
     partial.mkdir()
     shutil.copy(GOLD / f"{ONE}.json", partial)
-    result = invoke(["eval", "--predictions", str(partial), "--runs", str(tmp_path / "runs")])
-    assert result.exit_code == 1
+    result = invoke(["eval", "--predictions", str(partial), "--set", "seeds", "--runs", str(tmp_path / "runs")])
+    assert result.exit_code == 1, result.output
     assert len(errors_of(result)) == len(list(GOLD.glob("*.json"))) - 1
     assert all("no prediction" in line for line in errors_of(result))
 
