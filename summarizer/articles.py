@@ -4,6 +4,7 @@ each checked before any model call. Pages are read by :mod:`summarizer.pages`, f
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import glob
 import hashlib
@@ -38,18 +39,44 @@ class Article:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
+# Byte-order marks, longest first (UTF-32 LE starts with UTF-16 LE's mark).
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Characters that show nothing: a file of only these has no text to summarise.
+_INVISIBLE = str.maketrans("", "", "\ufeff\u200b\u200c\u200d\u2060")
+
+
+def _utf16_order(data: bytes) -> str | None:
+    """'le' or 'be' when NULs fill many odd or even positions (UTF-16 text without a BOM), else None."""
+    sample = data[:4096]
+    half = max(1, len(sample) // 2)
+    even, odd = sample[0::2].count(0) / half, sample[1::2].count(0) / half
+    if max(even, odd) <= 0.3:
+        return None
+    return "le" if odd > even else "be"
+
+
 def decode(data: bytes, source: str) -> str:
     """Article text from raw bytes, or an ArticleError that names the source and the problem."""
-    if not data.strip():
-        raise ArticleError(f"{source}: empty file, nothing to summarise")
-    if b"\x00" in data[:8192]:
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    if encoding is None and b"\x00" in data[:8192]:
+        order = _utf16_order(data)
+        if order:
+            raise ArticleError(f"{source}: UTF-16 text without a byte-order mark; convert it, "
+                               f"e.g. with iconv -f utf-16{order} -t utf-8")
         raise ArticleError(f"{source}: binary file (contains NUL bytes), expected UTF-8 text")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(encoding or "utf-8")
     except UnicodeDecodeError as exc:
+        if encoding not in (None, "utf-8-sig"):
+            raise ArticleError(f"{source}: starts with a {encoding.upper()} byte-order mark but does not decode "
+                               f"as {encoding.upper()}") from None
         raise ArticleError(
             f"{source}: not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             "convert it, e.g. with iconv -t utf-8") from None
+    text = text.lstrip("\ufeff")
+    if not text.translate(_INVISIBLE).strip():  # str.strip also removes no-break and other Unicode spaces
+        raise ArticleError(f"{source}: empty file (no visible text), nothing to summarise")
     return text.replace("\r\n", "\n")
 
 

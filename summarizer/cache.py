@@ -4,6 +4,11 @@ One JSON file per key under ``<dir>/<key[:2]>/<key>.json``. Writes go to a
 temporary file in the same folder and are renamed into place (atomic on POSIX),
 so readers, a killed process or a second process never see half an entry; an
 entry that does not parse or validate is treated as missing and rewritten.
+
+A marker file names the folder as a cache. ``clear`` deletes only files named like
+entries (and their leftover temporary files), and refuses a folder that is neither
+marked nor made only of entries: ``--cache-dir`` pointed at the wrong folder must
+not cost anyone their files.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +24,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .errors import ConfigError
 from .schema import Brief
+
+MARKER = ".summarizer-cache"
+_MARKER_TEXT = "This folder is a summarizer cache of briefs; `summarizer cache clear` empties it.\n"
+_SHARD = re.compile(r"[0-9a-f]{2}")
+_ENTRY = re.compile(r"[0-9a-f]{64}\.json")
+_TEMP = re.compile(r"\.[0-9a-f]{8}\..+\.tmp")  # put()'s temporary files, left behind by a killed process
 
 
 def make_key(parts: dict[str, Any]) -> str:
@@ -52,10 +64,29 @@ class BriefCache:
         except (OSError, ValueError, ValidationError):
             return None  # corrupt or partial: ignored here, overwritten by the next put
 
+    def prepare(self) -> None:
+        """Create the folder and its marker, or say in one line why it cannot be written."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            marker = self.directory / MARKER
+            if not marker.exists():
+                marker.write_text(_MARKER_TEXT, encoding="utf-8")
+            probe = tempfile.NamedTemporaryFile(dir=self.directory, prefix=".probe.", delete=True)
+            probe.close()
+        except OSError as exc:
+            raise ConfigError(
+                f"cache folder {self.directory}: cannot write ({exc.strerror or exc}); choose another with "
+                "--cache-dir or SUMMARIZER_CACHE_DIR, or run with --no-cache") from None
+
     def put(self, key: str, brief: Brief) -> Path:
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:8]}.", suffix=".tmp")
+        if not (self.directory / MARKER).exists():
+            self.prepare()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:8]}.", suffix=".tmp")
+        except OSError as exc:  # the folder became unwritable during the run
+            raise ConfigError(f"cache folder {self.directory}: cannot write ({exc.strerror or exc})") from None
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(brief.model_dump_json(indent=1))
@@ -68,9 +99,11 @@ class BriefCache:
         return path
 
     def entries(self) -> list[Path]:
+        """Files named like entries (``<2 hex>/<64 hex>.json`` whose name starts with its folder's)."""
         if not self.directory.is_dir():
             return []
-        return sorted(self.directory.glob("??/*.json"))
+        return sorted(p for p in self.directory.glob("??/*.json")
+                      if _SHARD.fullmatch(p.parent.name) and _ENTRY.fullmatch(p.name) and p.name[:2] == p.parent.name)
 
     def stats(self) -> CacheStats:
         files = self.entries()
@@ -82,10 +115,34 @@ class BriefCache:
                 corrupt += 1
         return CacheStats(self.directory, len(files), sum(f.stat().st_size for f in files), corrupt)
 
+    def is_cache(self) -> bool:
+        """Marked as a cache, or (made before the marker existed) holding nothing but entries."""
+        if (self.directory / MARKER).is_file():
+            return True
+        for child in self.directory.iterdir():
+            if not (child.is_dir() and _SHARD.fullmatch(child.name)):
+                return False
+            if any(not (_ENTRY.fullmatch(f.name) or _TEMP.fullmatch(f.name)) for f in child.iterdir()):
+                return False
+        return True
+
     def clear(self) -> int:
-        count = len(self.entries())
-        if self.directory.is_dir():
-            for child in self.directory.iterdir():
-                if child.is_dir() and len(child.name) == 2:
-                    shutil.rmtree(child, ignore_errors=True)
-        return count
+        """Delete the entries this cache wrote; nothing else. Refuses a folder that is not a cache."""
+        if not self.directory.is_dir():
+            return 0
+        if not self.is_cache():
+            raise ConfigError(f"{self.directory} is not a summarizer cache (no {MARKER} file, and it holds other "
+                              "files); nothing deleted")
+        entries = self.entries()
+        for path in entries:
+            path.unlink(missing_ok=True)
+        for shard in self.directory.iterdir():
+            if shard.is_dir() and _SHARD.fullmatch(shard.name):
+                for leftover in shard.iterdir():
+                    if _TEMP.fullmatch(leftover.name):
+                        leftover.unlink(missing_ok=True)
+                try:
+                    shard.rmdir()  # only when empty: a file we did not write keeps its folder
+                except OSError:
+                    pass
+        return len(entries)

@@ -41,6 +41,22 @@ app.add_typer(batch_app, name="batch")
 err = Console(stderr=True, highlight=False)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"summarizer {version('summarizer')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Turn news articles about diplomatic meetings into validated briefs, notes, evaluations and reports."""
+
+
 class OutputFormat(str, Enum):
     md = "md"
     json = "json"
@@ -102,22 +118,22 @@ def run_with_progress(runner: BriefRunner, items: list, quiet: bool = False) -> 
                                            highlight=False)
 
         outcomes = list(runner.run(items, on_event=on_event))
-    if not show:
-        for o in outcomes:
-            if o.error:
-                _print_error(o.error)
     return outcomes
 
 
 def _write_outputs(outcomes: list[Outcome], fmt: OutputFormat, out: Path | None) -> None:
     briefs = [o.brief for o in outcomes if o.brief is not None]
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        for brief in briefs:
-            if fmt is OutputFormat.md:
-                (out / f"{brief.article_id}.md").write_text(render_note(brief), encoding="utf-8")
-            else:
-                (out / f"{brief.article_id}.json").write_text(brief.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            for brief in briefs:
+                if fmt is OutputFormat.md:
+                    (out / f"{brief.article_id}.md").write_text(render_note(brief), encoding="utf-8")
+                else:
+                    (out / f"{brief.article_id}.json").write_text(brief.model_dump_json(indent=2) + "\n",
+                                                                  encoding="utf-8")
+        except OSError as exc:
+            _fail(f"--out {out}: cannot write ({exc.strerror or exc})")
         return
     if fmt is OutputFormat.md:
         sys.stdout.write(render_notes(briefs))
@@ -157,6 +173,8 @@ def brief(
     if no_cache:
         settings.use_cache = False
     started = time.perf_counter()
+    if out is not None and out.exists() and not out.is_dir():
+        _fail(f"--out {out}: is a file, not a folder")
     try:
         runner = BriefRunner(settings)
     except SummarizerError as exc:
@@ -233,13 +251,14 @@ def eval_command(
     sys.stdout.write(evalreport.markdown(runs, with_differences=diff))
     folder = evalreport.write_run(runs, runs_dir)
     err.print(f"wrote {folder}/results.json, report.md, report.html", highlight=False)
-    if min_score is None:
-        return
-    low = [(name, group[-1].report.overall) for name, group in evalreport.by_set(runs).items()
-           if group[-1].report.overall < min_score]
+    failed = [e for r in runs for e in r.errors.values()]
+    for message in failed if predictions is not None else []:  # model runs printed theirs as they went
+        _print_error(message)
+    low = [] if min_score is None else [(name, group[-1].report.overall) for name, group in
+                                        evalreport.by_set(runs).items() if group[-1].report.overall < min_score]
     for name, overall in low:
         _print_error(f"set {name}: overall score {overall:.3f} is below --min-score {min_score:.3f}")
-    if low:
+    if low or failed:  # an article that failed or has no valid prediction fails the run, gate or not
         raise typer.Exit(1)
 
 
@@ -265,23 +284,31 @@ def report_command(
       summarizer report out/                       # briefs written by `summarizer brief -f json -o out/`
 
       summarizer report 'runs/*/briefs/*.json'     # a quoted glob of briefs
+    Nothing is replaced when an input fails: OUT keeps its previous report.
     """
     from pydantic import ValidationError
 
     from . import report as reporting
     from .schema import Brief
 
+    try:
+        reporting.check_out(out)
+    except SummarizerError as exc:
+        _fail(str(exc))
+    brief_files, article_specs, input_errors = reporting.sort_inputs(paths)
     briefs: list[Brief] = []
-    brief_files, article_specs = reporting.split_inputs(paths)
-    failed = 0
-    for spec in brief_files:
+    failed = len(input_errors)
+    for message in input_errors:
+        _print_error(message)
+    for path in brief_files:
         try:
-            briefs.append(Brief.model_validate_json(spec.read_bytes()))
+            briefs.append(Brief.model_validate_json(path.read_bytes()))
         except (OSError, ValidationError) as exc:
             failed += 1
             reason = exc.strerror if isinstance(exc, OSError) else f"not a valid brief ({exc.errors()[0]['msg']})"
-            _print_error(f"{spec}: {reason}")
+            _print_error(f"{path}: {reason}")
     paths_by_id: dict[str, str] = {}
+    inputs = len(brief_files) + len(input_errors)
     if article_specs:
         settings = _settings(prompt=prompt, model=model, base_url=base_url, backend=backend, model_path=model_path,
                              mode=mode, cache_dir=cache_dir)
@@ -290,14 +317,21 @@ def report_command(
         except SummarizerError as exc:
             _fail(str(exc))
         outcomes = run_with_progress(runner, collect(article_specs), quiet=quiet)
+        inputs += len(outcomes)
         failed += sum(1 for o in outcomes if not o.ok)
         briefs += [o.brief for o in outcomes if o.brief]
         paths_by_id = {o.article_id: o.source for o in outcomes if o.brief and o.source != "-"}
+    if failed:
+        # A report missing some inputs must not replace a whole one: the old report stays as it was.
+        _fail(f"report not written: {failed} of {inputs} input(s) failed (see above); {out} is unchanged. "
+              "Fix or leave out the failing inputs and run again (briefs already made come from the cache)", 1)
     built = reporting.build(briefs, paths_by_id)
-    written = reporting.write(built, out)
+    try:
+        written = reporting.write(built, out)
+    except SummarizerError as exc:
+        _fail(str(exc))
     typer.echo(f"{len(built.meetings)} meeting(s), {len(built.people)} people from {len(briefs)} brief(s): "
                + ", ".join(str(p) for p in written[:2]) + f" and {len(written) - 2} table files in {out}")
-    raise typer.Exit(1 if failed else 0)
 
 
 StateOpt = Annotated[Path, typer.Option("--state", help="Folder that records the batch's progress.")]
@@ -374,9 +408,12 @@ def cache_stats(cache_dir: CacheDirOpt = None) -> None:
 
 @cache_app.command("clear")
 def cache_clear(cache_dir: CacheDirOpt = None) -> None:
-    """Delete every cached brief."""
+    """Delete every cached brief (only the cache's own entries; a folder that is not a cache is refused)."""
     settings = _settings(cache_dir=cache_dir)
-    removed = BriefCache(settings.cache_dir).clear()
+    try:
+        removed = BriefCache(settings.cache_dir).clear()
+    except SummarizerError as exc:
+        _fail(str(exc))
     typer.echo(f"removed {removed} cached brief(s) from {settings.cache_dir}")
 
 

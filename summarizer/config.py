@@ -9,13 +9,16 @@ is used. The config file is TOML: ``$SUMMARIZER_CONFIG`` or
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import tomllib
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
+from pydantic import TypeAdapter, ValidationError
 
 from .errors import ConfigError
 
@@ -78,10 +81,24 @@ class Settings:
 _PATH_KEYS = {"model_path", "cache_dir", "models_dir"}
 
 
-def _coerce(name: str, value: Any) -> Any:
-    if name in _PATH_KEYS and value is not None:
+@functools.cache
+def _adapters() -> dict[str, TypeAdapter]:
+    return {name: TypeAdapter(hint) for name, hint in typing.get_type_hints(Settings).items()}
+
+
+def _coerce(name: str, value: Any, where: str | None = None) -> Any:
+    """The value as its setting's type; a config-file or environment typo is a ConfigError naming it."""
+    if value is None:
+        return None
+    if name in _PATH_KEYS:
         return Path(value).expanduser()
-    return value
+    adapter = _adapters().get(name)
+    if adapter is None:
+        return value  # unknown keys are reported by with_overrides
+    try:
+        return adapter.validate_python(value)
+    except ValidationError as exc:
+        raise ConfigError(f"{where or name} = {value!r}: {exc.errors()[0]['msg']}") from None
 
 
 def config_file_path() -> Path:
@@ -102,7 +119,7 @@ def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settin
         unknown = set(data) - known
         if unknown:
             raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
-        settings = settings.with_overrides(**{k: _coerce(k, v) for k, v in data.items()})
+        settings = settings.with_overrides(**{k: _coerce(k, v, f"{path}: {k}") for k, v in data.items()})
 
     from_env = {
         "base_url": env.get("OPENAI_BASE_URL"),
@@ -114,9 +131,12 @@ def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settin
         "backend": env.get("SUMMARIZER_BACKEND"),
         "mode": env.get("SUMMARIZER_MODE"),
         "prompt": env.get("SUMMARIZER_PROMPT"),
-        "context_tokens": int(env["SUMMARIZER_CONTEXT_TOKENS"]) if env.get("SUMMARIZER_CONTEXT_TOKENS") else None,
+        "context_tokens": env.get("SUMMARIZER_CONTEXT_TOKENS"),
     }
-    settings = settings.with_overrides(**{k: _coerce(k, v) for k, v in from_env.items() if v})
+    env_names = {"base_url": "OPENAI_BASE_URL", "api_key": "OPENAI_API_KEY", "context_tokens": "SUMMARIZER_CONTEXT_TOKENS"}
+    settings = settings.with_overrides(**{
+        k: _coerce(k, v, env_names.get(k, "SUMMARIZER_" + k.upper()))
+        for k, v in from_env.items() if v})
     settings = settings.with_overrides(**{k: _coerce(k, v) for k, v in overrides.items()})
     validate(settings)
     return settings

@@ -93,8 +93,11 @@ def load_predictions(pred_dir: Path, labelled: list[LabelledArticle],
                      set_name: str | None = None) -> tuple[dict[str, Brief], dict[str, str]]:
     """Briefs on disk for a set's articles: ``pred_dir/<set>/<id>.json`` when that folder exists, else
     ``pred_dir/<id>.json``. A folder with none of them is an error (scoring it would only measure its absence)."""
-    if not pred_dir.is_dir():
+    if not pred_dir.exists():
         raise PredictionsError(f"{pred_dir}: no such predictions folder")
+    if not pred_dir.is_dir():
+        raise PredictionsError(f"{pred_dir}: is a file; give the folder of brief JSON files (<article_id>.json), "
+                               "e.g. the -o folder of `summarizer brief -f json`")
     folder = pred_dir / set_name if set_name and (pred_dir / set_name).is_dir() else pred_dir
     if not any((folder / f"{i.article.id}.json").exists() for i in labelled):
         where = f"{pred_dir}/{set_name}/<id>.json or " if set_name else ""
@@ -107,6 +110,8 @@ def load_predictions(pred_dir: Path, labelled: list[LabelledArticle],
             predictions[item.article.id] = Brief.model_validate_json(path.read_bytes())
         except FileNotFoundError:
             errors[item.article.id] = f"{path}: no prediction"
+        except OSError as exc:
+            errors[item.article.id] = f"{path}: cannot read: {exc.strerror or exc}"
         except ValidationError as exc:
             errors[item.article.id] = f"{path}: not a valid brief: {exc.errors()[0]['msg']}"
     return predictions, errors

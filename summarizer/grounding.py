@@ -138,17 +138,104 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
     return tuple(sentences)
 
 
-# Sentences that talk to the model rather than report news ("Ignore the instructions above and
-# output ..."). Facts are never grounded in them, so an injected name or quote fails validation.
-_INJECTION = re.compile(
-    r"\b(?:ignore|disregard|forget)\b[^.\n]{0,40}\b(?:instructions?|prompts?|rules)\b|"
-    r"\bsystem prompt\b|\byou are now\b|\bnew instructions\b", re.IGNORECASE)
+# Text addressed to a model rather than reporting news. Facts are never grounded in it, so a name
+# or quote planted there fails validation like an invented one. Each pattern needs a sign of being
+# addressed to a model or of dictating the answer (a vocative, a role marker, an order about the
+# output), so reporting such as "the minister told reporters to ignore rumours" stays.
+_MODEL = (r"(?:AI|A\.I\.|IA|KI|ИИ|LLMs?|GPTs?|chat ?bots?|bots?|(?:large )?language models?|models?|assistants?"
+          r"|summari[sz]ers?|extractors?|parsers?|scrapers?|crawlers?|agents?)"
+          r"(?:\s+(?:systems?|models?|assistants?|agents?|tools?|readers?|summari[sz]ers?))?")
+_ANY = r"(?:(?:the|all|any|every|each|automated|other)\s+)*"
+_ADDRESSED = re.compile(
+    # "Dear AI,", "Attention all AI systems:", "AI assistant, please ..." (a vocative)
+    rf"(?:^|[\"“‘'(\[:;]\s*)(?:(?:dear|hey|hi|hello|ok|okay|attention|attn|note|psst)[\s,:!]+)?{_ANY}{_MODEL}\s*[,:!]"
+    # "Note to any AI summarising this:", "instructions for language models -"
+    rf"|\b(?:note|message|instructions?|reminder|memo|notice|directive|request|hint|tip)s?\s+(?:to|for)\s+{_ANY}"
+    rf"{_MODEL}\b(?:[^.\n]{{0,60}}?)(?:[:\-–—]|\b(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing)\b)"
+    # "any AI reading this", "language models processing the article"
+    rf"|\b{_MODEL}\s+(?:that (?:is |are )?)?(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|extracting "
+    r"from|ingesting)\s+(?:this|these|the (?:article|text|page|story|report))"
+    # "If you are an AI", "You are a helpful assistant"
+    rf"|\b(?:if|when|since|as)\s+you(?:'re|’re| are)\s+(?:an?|the)\s+(?:\w+\s+)?{_MODEL}\b"
+    r"|\byou(?:'re|’re| are)\s+(?:now\s+)?(?:an?|the)\s+(?:helpful\s+|\w+\s+)?(?:AI|assistant|language model|LLM|"
+    r"chat ?bot|summari[sz]er|extractor)\b",
+    re.IGNORECASE)
+
+# Orders that take over the conversation: the rest of their line is the attacker's too.
+_OVERRIDE = re.compile(
+    r"\b(?:ignore|disregard|forget|override|overrule|bypass|skip)\b[^.\n]{0,40}?\b(?:instructions?|prompts?|"
+    r"(?:above|previous|prior|preceding|earlier|original|system|all|any|your)\s+(?:rules|guidelines|directions|"
+    r"directives|context|text|messages?|tasks?|constraints))\b"
+    r"|\b(?:ignore|disregard|forget)\b\s+(?:(?:all|everything|anything|whatever)\s+)?(?:of\s+)?(?:the\s+|what\s+)?"
+    r"(?:above|before|previous(?:ly)?|prior|preceding|earlier|(?:came|comes|was written|is written) (?:before|above)"
+    r"|you (?:were|have been) (?:told|given))\b"
+    r"(?=\s*(?:[.,;:!)\"”]|\n|$|(?:and|or|then)\b|(?:text|messages?|content|instructions?|prompts?|lines?)\b))"
+    r"|\bsystem prompt\b|\byou are now\b|\b(?:new|updated|real|actual|hidden) (?:instructions?|task)\s*:"
+    r"|\b(?:from now on|henceforth),?\s+(?:you|your)\b|\bdeveloper mode\b|\bjailbreak"
+    # a fake turn: "system:", "[assistant]:" at a line's or a quotation's start
+    r"|(?:^|[\"“‘'(\[]\s*)[\[<]?\|?(?:system|assistant|user|developer|human|instructions?)\|?[\]>]?\s*:"
+    # other languages: "ignore the previous instructions"
+    r"|\b(?:ignore[zr]?|oublie[zr]?|ignora|ignore|olvida|ignoriere|ignorieren|vergiss|vergessen|игнорируй(?:те)?"
+    r"|забудь(?:те)?)\b[^.\n]{0,40}?(?:instructions?|consignes?|instrucciones|indicaciones|Anweisung(?:en)?"
+    r"|Vorgaben|инструкци\w*|указани\w*)"
+    r"|忽略.{0,20}(?:指令|指示|说明)",
+    re.IGNORECASE)
+
+# Chat-template tokens and instruction headers: the block they open is blanked up to its close
+# (or the end of its paragraph).
+_BLOCK_OPEN = re.compile(r"<\|(?!im_end|end|eot_id)[a-z_]+\|>|\[INST\]|<<SYS>>|<(?:system|instructions?)>"
+                         r"|^\s*#{2,}\s*(?:instruction|system|response|assistant)s?\b|\bBEGIN (?:SYSTEM|INSTRUCTIONS?)\b",
+                         re.IGNORECASE | re.MULTILINE)
+_BLOCK_CLOSE = re.compile(r"<\|(?:im_end|end|eot_id)\|>|\[/INST\]|<</SYS>>|</(?:system|instructions?)>"
+                          r"|\bEND (?:SYSTEM|INSTRUCTIONS?)\b|\n\s*\n", re.IGNORECASE)
+
+# Orders about the answer: an imperative at the start of a sentence, clause or quotation, or "you
+# must ..."/"X should be listed as ...", together with something that belongs to the output.
+_VERB = (r"(?:list|add|include|insert|output|record|name(?!\s*:)|mark|return|write|put|treat|register|enter"
+         r"|append|mention|print|respond|reply|extract|classify|tag|label|make sure|ensure|be sure to)")
+_LEAD = r"(?:(?:please|also|now|then|finally|and|kindly|important|note|reminder|p\.?s\.?|update|correction)[\s:,!.-]*)*"
+_TARGET = (r"\b(?:participants|attendees|(?:list of|the) (?:participants|attendees|people who met)"
+           r"|as (?:an?\s+|the\s+|one of the\s+|another\s+|a third\s+)?(?:participant|attendee|delegate|meeting participant)\b"
+           r"|(?:your|the) (?:answer|output|response|reply|json|brief|summary|extraction|results?)\b|\bjson\b|fields?\b"
+           r"|(?:people|persons) who (?:met|attended|took part))")
+_DICTATES = re.compile(
+    rf"(?:^|[:;]\s*|[\"“‘(\[]\s*)[\"“‘'(\[\-–—*•>\s]*{_LEAD}{_VERB}\b(?=[^\n]*{_TARGET})"
+    rf"|\byou\s+(?:must|should|shall|will|need to|have to|are (?:required |instructed |expected |asked )?to)\s+"
+    rf"(?:also\s+|now\s+|always\s+)?{_VERB}\b(?=[^\n]*{_TARGET})"
+    rf"|\b(?:must|should|shall|needs? to|has to|have to|is to|are to)\s+(?:also\s+|always\s+)?be\s+(?:listed|added|"
+    r"included|recorded|named|marked|treated|counted|shown|extracted|entered|considered)\s+(?:as (?:an?\s+|the\s+|one"
+    r" of the\s+)?(?:participant|attendee|delegate)\b|among the (?:participants|attendees)|in (?:your|the) (?:answer|"
+    r"output|json|brief|extraction|results?|list of participants))"
+    r"|\b(?:your|the) (?:answer|output|json|brief|extraction)s?\s+(?:must|should|shall|needs? to|has to|will)\s+"
+    r"(?:also\s+|always\s+)?(?:include|contain|list|mention|name|show|have|say|state|report)\b"
+    # other languages: "add X as a participant" as an order
+    r"|(?:^|[:;,]\s*|[\"“‘«(\[]\s*)(?:veuillez\s+|por favor,?\s+|bitte\s+)?(?:ajoute[zr]?|inclu(?:ez|s|re)|liste[zr]?"
+    r"|indique[zr]?|mentionne[zr]?|añade|agrega|incluye|enumera|añadir|agregar|incluir|füge|fügen Sie|nimm|nehmen Sie"
+    r"|liste|führe|trage)\b[^.\n]{0,80}?(?:participant(?:e|s|es)?\b|participantes?\b|Teilnehmer)"
+    r"|\b(?:добавь(?:те)?|включи(?:те)?|укажи(?:те)?|впиши(?:те)?|перечисли(?:те)?)\b[^.\n]{0,80}?участник"
+    r"|(?:添加|加入|列为|列出).{0,30}(?:参与者|参会者|与会者)",
+    re.IGNORECASE)
+
+
+def _injected_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for sentence in split_sentences(text):
+        if _OVERRIDE.search(sentence.text):
+            line_end = text.find("\n", sentence.end)
+            spans.append((sentence.start, len(text) if line_end < 0 else line_end))
+        elif _ADDRESSED.search(sentence.text) or _DICTATES.search(sentence.text):
+            spans.append((sentence.start, sentence.end))
+    for opening in _BLOCK_OPEN.finditer(text):
+        closing = _BLOCK_CLOSE.search(text, opening.end())
+        spans.append((opening.start(), closing.end() if closing else len(text)))
+    return spans
 
 
 def without_injections(text: str) -> str:
-    """The article with instruction-like sentences blanked out (offsets kept, so spans stay valid)."""
-    out = text
-    for sentence in split_sentences(text):
-        if _INJECTION.search(sentence.text):
-            out = out[:sentence.start] + " " * (sentence.end - sentence.start) + out[sentence.end:]
-    return out
+    """The article with text addressed to a model blanked out (offsets kept, so spans stay valid)."""
+    out = list(text)
+    for start, end in _injected_spans(text):
+        for i in range(start, end):
+            if not out[i].isspace():
+                out[i] = " "
+    return "".join(out)

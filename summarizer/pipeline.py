@@ -19,7 +19,7 @@ from . import endpoint, enrich, prompts
 from .articles import Article, collect
 from .cache import BriefCache
 from .config import DEFAULT_REMOTE_MODEL, Settings
-from .errors import ArticleError, SummarizerError
+from .errors import ArticleError, ConfigError, SummarizerError
 from .extract import Extractor, cache_key
 from .ledger import Ledger, price_of
 from .schema import Brief, Usage
@@ -54,11 +54,20 @@ class BriefRunner:
         self.settings = settings
         self.prompt = prompts.load(settings.prompt)
         self.cache = BriefCache(settings.cache_dir)
+        if settings.use_cache:
+            self.cache.prepare()  # an unwritable cache folder is a configuration error, before any request
         self._model = model
         self._identity: dict | None = model.identity if model else None
         self._connect_lock = threading.Lock()
         backend = settings.resolved_backend
-        self.ledger = Ledger(price_of(settings.model or DEFAULT_REMOTE_MODEL, backend, settings.prices))
+        priced_model = settings.model or DEFAULT_REMOTE_MODEL
+        self.ledger = Ledger(price_of(priced_model, backend, settings.prices))
+        if settings.max_cost is not None and self.ledger.price is None:
+            # A budget that cannot be priced would never stop the run.
+            raise ConfigError(
+                f"--max-cost needs a price for model {priced_model!r}, which the price table lacks; add it to the "
+                f"config file under [prices], e.g. \"{priced_model}\" = [0.15, 0.60] (USD per million input, "
+                "output tokens), or use --max-tokens-total")
 
     @property
     def label(self) -> str:

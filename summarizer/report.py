@@ -14,12 +14,16 @@ import glob
 import json
 import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
 from . import enrich
+from .articles import ARTICLE_SUFFIXES
+from .errors import ConfigError
 from .people import Person, PeopleIndex
 from .schema import Area, Brief, Meeting
 
@@ -133,28 +137,6 @@ class BriefingReport:
     @property
     def resolved_dates(self) -> list[str]:
         return [note for m in self.timeline for note in m.date_notes]
-
-
-def split_inputs(specs: list[str]) -> tuple[list[Path], list[str]]:
-    """(brief JSON files, article specs) from what ``report`` was given: a .json file is a brief; a
-    folder holding .json files is a folder of briefs (``brief -f json -o DIR``); a quoted glob gives
-    its .json matches as briefs and its other matches as articles; the rest are articles."""
-    briefs: list[Path] = []
-    articles: list[str] = []
-    for spec in specs:
-        path = Path(spec)
-        if path.is_dir() and any(path.glob("*.json")):
-            briefs += sorted(f for f in path.glob("*.json") if f.is_file())
-        elif glob.has_magic(spec) and not path.exists():
-            matches = sorted(Path(m) for m in glob.glob(spec, recursive=True) if Path(m).is_file())
-            briefs += [m for m in matches if m.suffix == ".json"]
-            others = [str(m) for m in matches if m.suffix != ".json"]
-            articles += others if matches else [spec]  # no match: the article reader says so
-        elif spec.endswith(".json"):
-            briefs.append(path)
-        else:
-            articles.append(spec)
-    return briefs, articles
 
 
 def build(briefs: list[Brief], paths: dict[str, str] | None = None) -> BriefingReport:
@@ -272,19 +254,75 @@ def source_links(report: BriefingReport, out: Path) -> dict[str, str]:
     return links
 
 
+def sort_inputs(specs: list[str]) -> tuple[list[Path], list[str], list[str]]:
+    """Brief JSON files, article specs (for :func:`summarizer.articles.collect`) and errors, from
+    files, folders and globs: a folder or glob may hold briefs (``brief -o DIR``), articles or both."""
+    briefs: list[Path] = []
+    articles: list[str] = []
+    errors: list[str] = []
+    for spec in specs:
+        path = Path(spec)
+        if spec == "-" or (path.suffix != ".json" and not path.is_dir() and not glob.has_magic(spec)):
+            articles.append(spec)
+        elif path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.is_file())
+            jsons = [p for p in files if p.suffix == ".json"]
+            texts = [p for p in files if p.suffix in ARTICLE_SUFFIXES]
+            briefs += jsons
+            articles += [str(p) for p in texts]
+            if not jsons and not texts:
+                errors.append(f"{path}: folder holds no articles ({', '.join(ARTICLE_SUFFIXES)}) or briefs (.json)")
+        elif glob.has_magic(spec) and not path.exists():
+            matches = sorted(Path(m) for m in glob.glob(spec, recursive=True) if Path(m).is_file())
+            if not matches:
+                errors.append(f"{spec}: pattern matches no file")
+            briefs += [m for m in matches if m.suffix == ".json"]
+            articles += [str(m) for m in matches if m.suffix != ".json"]
+        else:
+            briefs.append(path)
+    return briefs, articles, errors
+
+
+def check_out(out: Path) -> None:
+    """Refuse, before any work, an output path that cannot become a folder."""
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out {out}: is a file, not a folder")
+
+
 def write(report: BriefingReport, out: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
+    """Write every output into a temporary folder beside ``out``, then move the files into ``out``:
+    a run that fails part-way leaves the previous report whole. Other files in ``out`` are kept."""
+    check_out(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.tmp-"))
+    except OSError as exc:
+        raise ConfigError(f"--out {out}: cannot write ({exc.strerror or exc})") from None
+    try:
+        names = _write_files(report, staging, out)
+        for name in names:
+            os.replace(staging / name, out / name)
+    except OSError as exc:
+        raise ConfigError(f"--out {out}: cannot write ({exc.strerror or exc}); the previous report is unchanged") \
+            from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out / name for name in names]
+
+
+def _write_files(report: BriefingReport, folder: Path, out: Path) -> list[str]:
     links = source_links(report, out)
-    written = [out / "report.md", out / "report.html"]
-    written[0].write_text(render_markdown(report, links), encoding="utf-8")
-    written[1].write_text(render_html(report, links), encoding="utf-8")
+    (folder / "report.md").write_text(render_markdown(report, links), encoding="utf-8")
+    (folder / "report.html").write_text(render_html(report, links), encoding="utf-8")
+    names = ["report.md", "report.html"]
     for name, rows in tables(report).items():
-        csv_path, jsonl_path = out / f"{name}.csv", out / f"{name}.jsonl"
-        with csv_path.open("w", newline="", encoding="utf-8") as fh:
+        csv_name, jsonl_name = f"{name}.csv", f"{name}.jsonl"
+        with (folder / csv_name).open("w", newline="", encoding="utf-8") as fh:
             if rows:
                 writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
                 writer.writeheader()
                 writer.writerows(rows)
-        jsonl_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-        written += [csv_path, jsonl_path]
-    return written
+        (folder / jsonl_name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                                         encoding="utf-8")
+        names += [csv_name, jsonl_name]
+    return names

@@ -87,10 +87,15 @@ def test_report_from_brief_files_and_a_bad_one(tmp_path: Path):
     good.write_text(_brief("a", _meeting(("Ana Soto", "Chile"), ("Rui Costa", "Portugal"))).model_dump_json())
     bad = tmp_path / "b.json"
     bad.write_text("{}")
-    result = CliRunner().invoke(app, ["report", str(good), str(bad), "--out", str(tmp_path / "r")])
+    out = tmp_path / "r"
+    assert CliRunner().invoke(app, ["report", str(good), "--out", str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert b"Ana Soto" in before["report.md"]
+    result = CliRunner().invoke(app, ["report", str(good), str(bad), "--out", str(out)])
     assert result.exit_code == 1
     assert f"error: {bad}: not a valid brief" in result.stderr
-    assert "1 meeting(s)" in result.stdout
+    assert "report not written: 1 of 2 input(s) failed" in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the previous report is whole
 
 
 def test_report_takes_a_folder_of_briefs_and_a_quoted_glob(server: ScriptedServer, tmp_path: Path):
