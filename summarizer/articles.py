@@ -80,26 +80,25 @@ def decode(data: bytes, source: str) -> str:
     return text.replace("\r\n", "\n")
 
 
-def read_file(path: Path) -> Article:
+def _read_bytes(path: Path) -> bytes:
+    """A file's bytes, or one line saying why they cannot be had."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ArticleError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise ArticleError(f"{path}: is a directory") from None
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read: {exc.strerror}") from None
-    return Article(id=path.stem, text=decode(data, str(path)), source=str(path))
+
+
+def read_file(path: Path) -> Article:
+    return Article(id=path.stem, text=decode(_read_bytes(path), str(path)), source=str(path))
 
 
 def read_page(path: Path) -> Article:
     """A saved web page: its main text, title and metadata date."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ArticleError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise ArticleError(f"{path}: cannot read: {exc.strerror}") from None
+    data = _read_bytes(path)
     if not data.strip():
         raise ArticleError(f"{path}: empty file, nothing to summarise")
     page = pages.extract(data, str(path))
@@ -112,13 +111,7 @@ def read_url(url: str) -> Article:
 
 
 def read_feed(path: Path) -> list[Article | ArticleError]:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ArticleError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise ArticleError(f"{path}: cannot read: {exc.strerror}") from None
-    return feeds.read(path, decode(data, str(path)))
+    return feeds.read(path, decode(_read_bytes(path), str(path)))
 
 
 def read_stdin(stream: TextIO | None = None, article_id: str = "stdin") -> Article:
