@@ -28,6 +28,7 @@ from .errors import ConfigError
 from .schema import Brief
 
 MARKER = ".summarizer-cache"
+REPLIES = "replies"  # the model's raw replies (summarizer.replay), a folder inside the cache
 _MARKER_TEXT = "This folder is a summarizer cache of briefs; `summarizer cache clear` empties it.\n"
 _SHARD = re.compile(r"[0-9a-f]{2}")
 _ENTRY = re.compile(r"[0-9a-f]{64}\.json")
@@ -46,6 +47,7 @@ class CacheStats:
     entries: int
     bytes: int
     corrupt: int
+    replies: int = 0
 
 
 class BriefCache:
@@ -99,11 +101,11 @@ class BriefCache:
         return path
 
     def entries(self) -> list[Path]:
-        """Files named like entries (``<2 hex>/<64 hex>.json`` whose name starts with its folder's)."""
-        if not self.directory.is_dir():
-            return []
-        return sorted(p for p in self.directory.glob("??/*.json")
-                      if _SHARD.fullmatch(p.parent.name) and _ENTRY.fullmatch(p.name) and p.name[:2] == p.parent.name)
+        return _entries(self.directory)
+
+    def reply_entries(self) -> list[Path]:
+        """The model's stored raw replies (see :mod:`summarizer.replay`)."""
+        return _entries(self.directory / REPLIES)
 
     def stats(self) -> CacheStats:
         files = self.entries()
@@ -113,36 +115,60 @@ class BriefCache:
                 Brief.model_validate_json(f.read_bytes())
             except (OSError, ValueError, ValidationError):
                 corrupt += 1
-        return CacheStats(self.directory, len(files), sum(f.stat().st_size for f in files), corrupt)
+        replies = self.reply_entries()
+        return CacheStats(self.directory, len(files), sum(f.stat().st_size for f in [*files, *replies]), corrupt,
+                          len(replies))
 
     def is_cache(self) -> bool:
         """Marked as a cache, or (made before the marker existed) holding nothing but entries."""
         if (self.directory / MARKER).is_file():
             return True
         for child in self.directory.iterdir():
+            if child.is_dir() and child.name == REPLIES:
+                continue
             if not (child.is_dir() and _SHARD.fullmatch(child.name)):
                 return False
             if any(not (_ENTRY.fullmatch(f.name) or _TEMP.fullmatch(f.name)) for f in child.iterdir()):
                 return False
         return True
 
-    def clear(self) -> int:
-        """Delete the entries this cache wrote; nothing else. Refuses a folder that is not a cache."""
+    def clear(self) -> tuple[int, int]:
+        """Delete the entries this cache wrote, briefs and stored replies; nothing else. Refuses a folder
+        that is not a cache. Returns (briefs, replies) deleted."""
         if not self.directory.is_dir():
-            return 0
+            return 0, 0
         if not self.is_cache():
             raise ConfigError(f"{self.directory} is not a summarizer cache (no {MARKER} file, and it holds other "
                               "files); nothing deleted")
-        entries = self.entries()
-        for path in entries:
-            path.unlink(missing_ok=True)
-        for shard in self.directory.iterdir():
-            if shard.is_dir() and _SHARD.fullmatch(shard.name):
-                for leftover in shard.iterdir():
-                    if _TEMP.fullmatch(leftover.name):
-                        leftover.unlink(missing_ok=True)
-                try:
-                    shard.rmdir()  # only when empty: a file we did not write keeps its folder
-                except OSError:
-                    pass
-        return len(entries)
+        briefs = _clear_entries(self.directory)
+        replies = _clear_entries(self.directory / REPLIES)
+        if (self.directory / REPLIES).is_dir():
+            try:
+                (self.directory / REPLIES).rmdir()
+            except OSError:
+                pass
+        return briefs, replies
+
+
+def _entries(folder: Path) -> list[Path]:
+    """Files named like entries (``<2 hex>/<64 hex>.json`` whose name starts with its folder's)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("??/*.json")
+                  if _SHARD.fullmatch(p.parent.name) and _ENTRY.fullmatch(p.name) and p.name[:2] == p.parent.name)
+
+
+def _clear_entries(folder: Path) -> int:
+    entries = _entries(folder)
+    for path in entries:
+        path.unlink(missing_ok=True)
+    for shard in folder.iterdir() if folder.is_dir() else ():
+        if shard.is_dir() and _SHARD.fullmatch(shard.name):
+            for leftover in shard.iterdir():
+                if _TEMP.fullmatch(leftover.name):
+                    leftover.unlink(missing_ok=True)
+            try:
+                shard.rmdir()  # only when empty: a file we did not write keeps its folder
+            except OSError:
+                pass
+    return len(entries)

@@ -400,21 +400,23 @@ def list_prompts() -> None:
 
 @cache_app.command("stats")
 def cache_stats(cache_dir: CacheDirOpt = None) -> None:
-    """Where the cache is, how many briefs it holds, and its size."""
+    """Where the cache is, how many briefs and stored model replies it holds, and its size."""
     settings = _settings(cache_dir=cache_dir)
     stats = BriefCache(settings.cache_dir).stats()
-    typer.echo(f"directory: {stats.directory}\nentries: {stats.entries}\nbytes: {stats.bytes}\ncorrupt: {stats.corrupt}")
+    typer.echo(f"directory: {stats.directory}\nentries: {stats.entries}\nreplies: {stats.replies}\n"
+               f"bytes: {stats.bytes}\ncorrupt: {stats.corrupt}")
 
 
 @cache_app.command("clear")
 def cache_clear(cache_dir: CacheDirOpt = None) -> None:
-    """Delete every cached brief (only the cache's own entries; a folder that is not a cache is refused)."""
+    """Delete every cached brief and stored model reply (only the cache's own entries; a folder that is
+    not a cache is refused)."""
     settings = _settings(cache_dir=cache_dir)
     try:
-        removed = BriefCache(settings.cache_dir).clear()
+        briefs, replies = BriefCache(settings.cache_dir).clear()
     except SummarizerError as exc:
         _fail(str(exc))
-    typer.echo(f"removed {removed} cached brief(s) from {settings.cache_dir}")
+    typer.echo(f"removed {briefs} cached brief(s) and {replies} stored reply(ies) from {settings.cache_dir}")
 
 
 @model_app.command("fetch")

@@ -61,7 +61,9 @@ class Settings:
     @property
     def replies_dir(self) -> Path:
         """The model's raw replies, beside the briefs derived from them."""
-        return self.cache_dir / "replies"
+        from .cache import REPLIES
+
+        return self.cache_dir / REPLIES
 
     @property
     def resolved_backend(self) -> Backend:

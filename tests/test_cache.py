@@ -102,5 +102,9 @@ def test_clear_removes_entries_only(tmp_path: Path):
     cache = BriefCache(tmp_path)
     (tmp_path / "keep.txt").write_text("not ours")
     cache.put(make_key({"x": 1}), _brief())
-    assert cache.clear() == 1
-    assert cache.entries() == [] and (tmp_path / "keep.txt").exists()
+    replies = ReplyStore(tmp_path / "replies")
+    replies.put(make_key({"r": 1}), {"messages": []}, {"choices": []})
+    (tmp_path / "replies" / "notes.txt").write_text("not ours either")
+    assert cache.clear() == (1, 1)
+    assert cache.entries() == [] and replies.entries() == []
+    assert (tmp_path / "keep.txt").exists() and (tmp_path / "replies" / "notes.txt").exists()

@@ -123,10 +123,11 @@ def test_unknown_prompt_is_a_usage_error(env, seeds_dir: Path):
 def test_cache_stats_and_clear(env, seeds_dir: Path):
     invoke(["brief", str(seeds_dir), "-q"], env)
     stats = invoke(["cache", "stats"], env)
-    assert "entries: 5" in stats.stdout
+    assert "entries: 5" in stats.stdout and "replies: 0" not in stats.stdout
     cleared = invoke(["cache", "clear"], env)
-    assert "removed 5" in cleared.stdout
-    assert "entries: 0" in invoke(["cache", "stats"], env).stdout
+    assert "removed 5 cached brief(s) and" in cleared.stdout
+    after = invoke(["cache", "stats"], env).stdout
+    assert "entries: 0" in after and "replies: 0" in after
 
 
 def test_help_teaches(env):
