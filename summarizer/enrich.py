@@ -146,11 +146,14 @@ _TITLE_SUFFIX = re.compile(r"\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w-]+)$")
 
 
 def country_word(word: str, country: str | None) -> bool:
-    """'Iranian' for Iran, 'Kyrgyz' for Kyrgyzstan: a shared prefix of 4+ letters, most of the shorter."""
+    """'Iranian' for Iran, 'Kyrgyz' for Kyrgyzstan: a shared prefix of 4+ letters, most of the shorter;
+    'UN' for United Nations, 'U.S.' for United States: another way of writing it (vocab/countries.toml)."""
     if not country:
         return False
     a = re.sub(r"['\u2019]s$", "", grounding.fold(word))
     b = grounding.fold(country)
+    if grounding.name_key(vocabulary.country_names().get(grounding.name_key(a), "")) == grounding.name_key(b):
+        return True
     shared = 0
     for x, y in zip(a, b):
         if x != y:

@@ -152,6 +152,65 @@ def _by_office(office: str, country: str | None, text: str) -> str | None:
         people = {surname_key(n): n for n in found}
         if people:
             return next(iter(people.values())) if len(people) == 1 else None
+    return _in_apposition(office, text)
+
+
+def _in_apposition(office: str, text: str) -> str | None:
+    """"the Deputy Secretary-General of the United Nations, Amina Mohammed": the person named right
+    after the office phrase as the article writes it."""
+    phrase = " ".join(office.split())
+    if len(phrase.split()) < 2:
+        return None
+    pattern = re.escape(phrase).replace(r"\ ", r"\s+") + rf",?\s+(?P<name>{_CAP}(?:[ \t]+(?:{_PARTICLES}[ \t]+)*{_CAP}){{1,4}})"
+    found = {_person_words(m["name"]) for m in re.finditer(pattern, text)}
+    names = {n for n in found if n and _looks_like_a_name(n)}
+    return next(iter(names)) if len(names) == 1 else None
+
+
+def _person_words(run: str) -> str:
+    """A capitalised run cut to a person's name: no honorific before it, nothing after a full stop
+    ("Dr. Amina Mohammed. The" -> "Amina Mohammed"; an initial such as "J." is kept)."""
+    tokens = run.split()
+    tokens = tokens[_is_honorific(tokens):]
+    for i, token in enumerate(tokens):
+        if token.endswith(".") and len(token) > 2:
+            tokens = tokens[:i] + [token.rstrip(".")]
+            break
+    return " ".join(t.rstrip(",") for t in tokens)
+
+
+def _looks_like_a_name(name: str) -> bool:
+    """Capitalised words and name particles only, none of them an office: "Secretary-General of the United
+    Nations" and "Emigration and Egyptian Expatriates" are not names of people."""
+    for token in name.split():
+        if re.fullmatch(_PARTICLES, token):
+            continue
+        if not token[0].isupper():
+            return False
+        if any(part in vocabulary.words().office_words - _CONNECTORS for part in grounding.name_key(token).split()):
+            return False
+    return bool(name.split())
+
+
+def country_name(country: str | None) -> str | None:
+    """The short English name for the ways news writes a country or body ("U.S.", "UAE", "UN")."""
+    if not country:
+        return country
+    return vocabulary.country_names().get(grounding.name_key(country), country)
+
+
+def _written_office(name: str, text: str) -> str | None:
+    """The office the article writes before this person's name ("Foreign Minister" of "Saudi Arabia's
+    Foreign Minister Prince Faisal"), if it writes one."""
+    vocab = vocabulary.words()
+    for mention in mentions(text):
+        if grounding.name_key(mention.name) == grounding.name_key(name) or \
+                grounding.name_key(name).endswith(grounding.name_key(mention.name)):
+            words = mention.office.split()
+            while words and grounding.name_key(words[-1]) in vocab.ranks:
+                words.pop()  # "Foreign Minister Prince Faisal": the office, not the style
+            if any(grounding.name_key(w) in vocab.title_words - vocab.ranks for w in words):
+                return " ".join(words)
     return None
 
 
@@ -192,6 +251,8 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
         else:
             break
     name = " ".join(tokens)
+    if name and not _looks_like_a_name(name):
+        stripped, name = raw.split(), ""  # an office or a body written where a name belongs
     office_words = [w for w in stripped if not enrich.country_word(w, country) and not re.search(r"['\u2019]s$", w)]
     written = " ".join(office_words)
     vocab = vocabulary.words()
@@ -214,7 +275,8 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
         if resolved:
             notes.append(f"respelled {name!r} as {resolved!r}")
     if resolved is None and (not name or _names_a_country(name, country, text)):  # an office or a country
-        resolved = _by_office(" ".join(office_words) or (title or ""), country or (name or None), text)
+        resolved = _by_office(" ".join(office_words) or (title or ""), country or (name or None), text) \
+            or (_in_apposition(raw, text) if not name else None)
         if resolved:
             notes.append(f"resolved {raw!r} to {resolved!r}, the {title or 'official'} the article names")
     if resolved is None:
@@ -224,7 +286,9 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
     if grounding.name_key(resolved) != grounding.name_key(name) and not any("resolved" in n or "respelled" in n
                                                                             for n in notes):
         notes.append(f"{name!r} -> fullest mention {resolved!r}")
-    repaired = person.model_copy(update={"name": resolved, "title": title, "country": country})
+    if not title or not any(grounding.name_key(w) in vocabulary.words().title_words for w in title.split()):
+        title = _written_office(resolved, text) or title  # "counterpart", "Sheikh": not offices
+    repaired = person.model_copy(update={"name": resolved, "title": title, "country": country_name(country)})
     warning = "participant " + "; ".join(notes) if notes and grounding.name_key(resolved) != grounding.name_key(raw) \
         else None
     return repaired, warning

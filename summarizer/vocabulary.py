@@ -61,6 +61,12 @@ def words() -> Words:
 
 
 @functools.cache
+def country_names() -> dict[str, str]:
+    """Other ways of writing a country or body (as name keys) -> the short English name."""
+    return dict(tomllib.loads((_DIR / "countries.toml").read_text(encoding="utf-8"))["names"])
+
+
+@functools.cache
 def area_patterns() -> dict[Area, re.Pattern[str]]:
     """Each area label's keywords as one whole-word pattern (case-insensitive unless marked)."""
     data = tomllib.loads((_DIR / "areas.toml").read_text(encoding="utf-8"))

@@ -111,3 +111,16 @@ def test_whoever_only_reports_a_meeting_is_not_in_it():
     brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text))
     assert _names(brief) == [["Ann Lee", "Tom Gray"]]
     assert any("Max Hale" in w and "reports the meeting" in w for w in brief.warnings)
+
+
+def test_an_office_in_apposition_a_body_and_a_style_are_read_as_news_writes_them():
+    text = ("The Deputy Secretary-General of the United Nations, Dr. Lena Okafor. The meeting was long.\n"
+            "Saudi Arabia's Foreign Minister Prince Karim bin Said met U.S. envoy Dan Pratt.\n")
+    body, _ = repair.repair_participant(
+        Participant(name="Deputy Secretary-General of the United Nations", title=None, country="UN"), text)
+    assert body.name == "Lena Okafor" and body.country == "United Nations"
+    prince, _ = repair.repair_participant(Participant(name="Prince Karim bin Said", title="counterpart",
+                                                      country="Saudi Arabia"), text)
+    assert prince.name == "Karim bin Said" and prince.title == "Foreign Minister"  # a style is not the office
+    pratt, _ = repair.repair_participant(Participant(name="Dan Pratt", title="envoy", country="U.S."), text)
+    assert pratt.country == "United States"
