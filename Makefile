@@ -6,12 +6,12 @@ BIN    := $(VENV)/bin
 # The native build uses AMX code that crashes (SIGSEGV) on these CPUs.
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF
 
-.PHONY: brief test test-fast eval bench setup model browser screenshot clean
+.PHONY: brief test test-fast eval bench setup server model browser screenshot clean
 
 brief: setup model              ## briefing notes for the seeds, on the embedded model
 	$(BIN)/summarizer brief seeds/
 
-test: setup model browser       ## the whole suite, slow tests on the real model included
+test: setup server model browser  ## the whole suite, slow tests on the real model included
 	$(BIN)/pytest
 
 test-fast: $(VENV)/.deps        ## everything but the real-model tests
@@ -24,6 +24,12 @@ bench: setup model              ## seconds, tokens and memory per article on the
 	$(BIN)/python bench/embedded.py
 
 setup: $(VENV)/.deps $(VENV)/.llama
+
+server: $(VENV)/.server
+
+$(VENV)/.server: $(VENV)/.llama $(VENV)/.deps  ## llama-cpp-python's server, for the slow server test
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet -e '.[test,server]'
+	touch $@
 
 model: setup
 	$(BIN)/summarizer model fetch

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarizer import llm  # noqa: E402
+from summarizer import backend, llm  # noqa: E402
 from summarizer.articles import collect  # noqa: E402
 from summarizer.config import load_settings  # noqa: E402
 from summarizer.evaluate import from_outcomes, load_gold  # noqa: E402
@@ -38,9 +38,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as cache:
         settings = load_settings(prompt=args.prompt, cache_dir=Path(cache), backend="local")
         started = time.perf_counter()
-        model = llm.connect(settings)
+        model = llm.connect(backend.select(settings), settings)
         runner = BriefRunner(settings, model=model)
-        print(f"prompt {settings.prompt}, model {model.request_model}, backend {model.backend}")
+        print(f"prompt {settings.prompt}, model {model.request_model}, backend {model.backend.name}")
         rows, outcomes = [], []
         for item in collect([args.articles]):
             if model.transport is not None:

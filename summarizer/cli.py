@@ -69,7 +69,11 @@ ModelOpt = Annotated[Optional[str], typer.Option("--model", "-m", help="Model na
 BaseUrlOpt = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint; overrides OPENAI_BASE_URL.")]
 BackendOpt = Annotated[Optional[str], typer.Option("--backend", help="'local' (embedded model) or 'openai' (any compatible endpoint).")]
 ModelPathOpt = Annotated[Optional[Path], typer.Option("--model-path", help="A GGUF file for the local backend instead of the default.")]
-ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="instructor mode: auto, tools, json_schema, json, md_json.")]
+ModeOpt = Annotated[Optional[str], typer.Option("--mode", help=(
+    "Structured output: auto (tries what the server accepts, remembered per endpoint), tools, json_schema, "
+    "json_object_schema (llama.cpp servers), guided_json (older vLLM), json, md_json."))]
+TimeoutOpt = Annotated[Optional[float], typer.Option(
+    "--timeout", min=0.1, help="Seconds to wait for each reply from an endpoint (default 120).")]
 ConcurrencyOpt = Annotated[Optional[int], typer.Option(
     "--concurrency", "-j", min=1, help="Requests in flight to a remote endpoint (the embedded model runs one at a time).")]
 MaxTokensOpt = Annotated[Optional[int], typer.Option(
@@ -98,7 +102,7 @@ def _fail(message: str, code: int = 2) -> None:
 def run_with_progress(runner: BriefRunner, items: list, quiet: bool = False) -> list[Outcome]:
     """Run the briefs, with progress on stderr (current article, elapsed time) when there is more than
     one article, or when the embedded model takes its ~20 s on even one."""
-    show = not quiet and (len(items) > 1 or runner.settings.resolved_backend == "local")
+    show = not quiet and (len(items) > 1 or runner.backend.name == "local")
     outcomes: list[Outcome] = []
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
@@ -117,7 +121,11 @@ def run_with_progress(runner: BriefRunner, items: list, quiet: bool = False) -> 
                     progress.console.print(f"  {outcome.article_id}: {len(outcome.brief.meetings)} meeting(s) ({how})",
                                            highlight=False)
 
-        outcomes = list(runner.run(items, on_event=on_event))
+        try:
+            outcomes = list(runner.run(items, on_event=on_event))
+        except SummarizerError as exc:  # one that stops the run (e.g. nothing listens at the endpoint)
+            progress.stop()
+            _fail(str(exc))
     return outcomes
 
 
@@ -151,7 +159,7 @@ def brief(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="md (briefing notes), json or jsonl.")] = OutputFormat.md,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write one file per article into this folder.")] = None,
     prompt: PromptOpt = None, model: ModelOpt = None, base_url: BaseUrlOpt = None, backend: BackendOpt = None,
-    model_path: ModelPathOpt = None, mode: ModeOpt = None, cache_dir: CacheDirOpt = None,
+    model_path: ModelPathOpt = None, mode: ModeOpt = None, cache_dir: CacheDirOpt = None, timeout: TimeoutOpt = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
     refresh: Annotated[bool, typer.Option("--refresh", help="Re-run the model and overwrite cached briefs.")] = False,
     concurrency: ConcurrencyOpt = None, max_tokens_total: MaxTokensOpt = None, max_cost: MaxCostOpt = None,
@@ -168,7 +176,7 @@ def brief(
       cat a.txt | summarizer brief - -f jsonl
     """
     settings = _settings(prompt=prompt, model=model, base_url=base_url, backend=backend, model_path=model_path,
-                         mode=mode, cache_dir=cache_dir, refresh=refresh or None, concurrency=concurrency,
+                         mode=mode, cache_dir=cache_dir, refresh=refresh or None, concurrency=concurrency, timeout=timeout,
                          max_tokens_total=max_tokens_total, max_cost=max_cost)
     if no_cache:
         settings.use_cache = False
@@ -198,7 +206,7 @@ def _target(settings: Settings, what: str) -> Settings:
 @app.command("eval")
 def eval_command(
     prompt: PromptOpt = None, model: ModelOpt = None, base_url: BaseUrlOpt = None, backend: BackendOpt = None,
-    model_path: ModelPathOpt = None, mode: ModeOpt = None, cache_dir: CacheDirOpt = None,
+    model_path: ModelPathOpt = None, mode: ModeOpt = None, cache_dir: CacheDirOpt = None, timeout: TimeoutOpt = None,
     sets: Annotated[Optional[list[str]], typer.Option(
         "--set", help="A set to score, by name (repeatable; default: every set under --evals).")] = None,
     evals_dir: Annotated[Path, typer.Option(
@@ -233,7 +241,7 @@ def eval_command(
     from . import evalreport, evaluate
 
     settings = _settings(prompt=prompt, model=model, base_url=base_url, backend=backend, model_path=model_path,
-                         mode=mode, cache_dir=cache_dir, refresh=refresh or None)
+                         mode=mode, cache_dir=cache_dir, refresh=refresh or None, timeout=timeout)
     try:
         chosen = [(s.name, s.load()) for s in evaluate.choose_sets(evals_dir, sets, gold, articles)]
         if predictions is not None:
@@ -269,7 +277,7 @@ def report_command(
              "quoted globs).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for report.md, report.html and the tables.")] = Path("report"),
     prompt: PromptOpt = None, model: ModelOpt = None, base_url: BaseUrlOpt = None, backend: BackendOpt = None,
-    model_path: ModelPathOpt = None, mode: ModeOpt = None, cache_dir: CacheDirOpt = None,
+    model_path: ModelPathOpt = None, mode: ModeOpt = None, cache_dir: CacheDirOpt = None, timeout: TimeoutOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
 ) -> None:
     """Build one briefing report from many articles or briefs: each meeting once, each person once.
@@ -311,7 +319,7 @@ def report_command(
     inputs = len(brief_files) + len(input_errors)
     if article_specs:
         settings = _settings(prompt=prompt, model=model, base_url=base_url, backend=backend, model_path=model_path,
-                             mode=mode, cache_dir=cache_dir)
+                             mode=mode, cache_dir=cache_dir, timeout=timeout)
         try:
             runner = BriefRunner(settings)
         except SummarizerError as exc:

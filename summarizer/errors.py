@@ -18,6 +18,8 @@ class SummarizerError(Exception):
 class ConfigError(SummarizerError):
     """The configuration (env, config file, flags) is incomplete or contradictory."""
 
+    stops_run = True  # every article would fail the same way
+
 
 class ArticleError(SummarizerError):
     """An input article cannot be read or used (missing, empty, binary, not UTF-8)."""
@@ -61,3 +63,38 @@ class EvalSetError(SummarizerError):
 
 class PredictionsError(SummarizerError):
     """A predictions folder to score is missing, or holds no brief for a set's articles."""
+
+
+# What can go wrong between us and the model, one class each (llm.py maps transport errors to them in one table).
+class EndpointUnreachableError(BackendError):
+    """Nothing answers at the configured address: every article would fail the same way, so the run stops."""
+
+    stops_run = True
+
+
+class EndpointTimeoutError(BackendError):
+    """The server accepted the request but did not answer within --timeout."""
+
+
+class ConnectionDroppedError(BackendError):
+    """The server closed the connection without a reply (crashed, restarted, or a proxy gave up)."""
+
+
+class RequestRejectedError(BackendError):
+    """The server refused the request itself (a 4xx, or a 5xx naming a parameter): retrying cannot help."""
+
+    def __init__(self, message: str, attempts: list | None = None, *, names_format: bool = False):
+        super().__init__(message, attempts)
+        self.names_format = names_format  # the refusal is about the structured-output way: another may work
+
+
+class AuthError(RequestRejectedError):
+    """The server refused our credentials (HTTP 401/403)."""
+
+
+class RateLimitedError(BackendError):
+    """HTTP 429 persisted through every retry."""
+
+
+class ServerFaultError(BackendError):
+    """The server failed (5xx) on every retry."""

@@ -85,7 +85,7 @@ class Extractor:
 
     def _check_length(self, article: Article, messages: list[dict[str, str]]) -> None:
         """Refuse, before any call, an article the model cannot read whole (we do not silently truncate)."""
-        window = self.settings.n_ctx if self.model.backend == "local" else self.settings.context_tokens
+        window = self.model.backend.context_window
         if window is None:
             return  # a remote window we were not told: the server will say
         estimate = int(sum(len(m["content"]) for m in messages) / CHARS_PER_TOKEN)
@@ -127,8 +127,8 @@ class Extractor:
         brief.provenance = Provenance(
             prompt=self.prompt.ref, template_sha256=self.prompt.sha256, schema_version=SCHEMA_VERSION,
             model=self.model.request_model, model_sha256=self.model.identity.get("model_sha256"),
-            backend=self.model.backend,
-            settings={**self.generation, "mode": self.model.mode.value, "max_reasks": self.settings.max_reasks},
+            backend=self.model.backend.name,
+            settings={**self.generation, "mode": self.model.way, "max_reasks": self.settings.max_reasks},
             steps=steps.names(),
             attempts=attempts, seconds=round(time.perf_counter() - started, 2),
             created=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),

@@ -22,11 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import openai
-from instructor import Mode
 
 from . import model_files
 from .config import Settings
+from .structured import cache_label
 
 LOCAL_BASE_URL = "http://127.0.0.1/embedded/v1"  # never dialled: the transport answers in-process
 
@@ -74,6 +73,11 @@ class LlamaTransport(httpx.BaseTransport):
             self.load_seconds = time.perf_counter() - started
         return self._llama
 
+    def load(self) -> None:
+        """Load the model now rather than on the first request (benchmarks time articles, not the load)."""
+        with self._lock:
+            self._model()
+
     def _grammar(self, schema: dict[str, Any]) -> Any:
         from llama_cpp import LlamaGrammar
 
@@ -107,18 +111,31 @@ class LlamaTransport(httpx.BaseTransport):
         return httpx.Response(200, json=result)
 
 
-def connect(settings: Settings, mode: Mode) -> Any:
-    from .endpoint import identity
-    from .llm import ModelClient, _instructor, replaying
+class Embedded:
+    """The default GGUF model (or ``--model-path``) answering in-process through :class:`LlamaTransport`."""
 
-    ident = identity(settings)  # refuses a missing or corrupt default model up front
-    path = model_files.local_model_path(settings.model_path, settings.models_dir)
-    transport = LlamaTransport(path, n_ctx=settings.n_ctx, n_threads=settings.n_threads)
-    client = openai.OpenAI(api_key="embedded", base_url=LOCAL_BASE_URL, max_retries=0,
-                           timeout=None,
-                           http_client=httpx.Client(transport=replaying(transport, settings, ident), timeout=None))
-    name = settings.model or path.stem
-    return ModelClient(
-        client=_instructor(client, mode, 0), request_model=name, backend="local", mode=mode, settings=settings,
-        identity=ident, transport=transport,
-    )
+    name = "local"
+    base_url = LOCAL_BASE_URL
+    api_key = "embedded"
+    timeout = None  # in-process: nothing can hang on a network
+    max_transport_retries = 0  # a fault here will not heal on retry
+    default_way = "json_schema"  # the transport turns the schema into a grammar
+    probes = False
+    workers = 1  # two model runs on two cores are many times slower than one after the other
+    price = (0.0, 0.0)
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.path = model_files.local_model_path(settings.model_path, settings.models_dir)
+        self.request_model = settings.model or self.path.stem
+        self.context_window = settings.n_ctx
+
+    def identity(self) -> dict[str, Any]:
+        # Verifies the file: refuses a missing or corrupt default model before any work.
+        digest = model_files.local_model_sha256(self.path, custom=self.settings.model_path is not None)
+        way = self.settings.mode if self.settings.mode != "auto" else self.default_way
+        return {"backend": self.name, "model": self.path.name, "model_sha256": digest, "n_ctx": self.settings.n_ctx,
+                "mode": cache_label(way)}
+
+    def transport(self) -> LlamaTransport:
+        return LlamaTransport(self.path, n_ctx=self.settings.n_ctx, n_threads=self.settings.n_threads)

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from . import endpoint, enrich, prompts
+from . import backend as backends
+from . import enrich, prompts
 from .articles import Article, collect
 from .cache import BriefCache
-from .config import DEFAULT_REMOTE_MODEL, Settings
+from .config import Settings
 from .errors import ArticleError, ConfigError, SummarizerError
 from .extract import Extractor, cache_key
-from .ledger import Ledger, price_of
+from .ledger import Ledger
 from .schema import Brief, Usage
 
 if TYPE_CHECKING:
@@ -59,11 +60,11 @@ class BriefRunner:
         self._model = model
         self._identity: dict | None = model.identity if model else None
         self._connect_lock = threading.Lock()
-        backend = settings.resolved_backend
-        priced_model = settings.model or DEFAULT_REMOTE_MODEL
-        self.ledger = Ledger(price_of(priced_model, backend, settings.prices))
+        self.backend = model.backend if model else backends.select(settings)  # a bad endpoint URL fails here
+        self.ledger = Ledger(self.backend.price)
         if settings.max_cost is not None and self.ledger.price is None:
             # A budget that cannot be priced would never stop the run.
+            priced_model = self.backend.request_model
             raise ConfigError(
                 f"--max-cost needs a price for model {priced_model!r}, which the price table lacks; add it to the "
                 f"config file under [prices], e.g. \"{priced_model}\" = [0.15, 0.60] (USD per million input, "
@@ -83,13 +84,13 @@ class BriefRunner:
             if self._model is None:
                 from . import llm  # the model clients load only when a brief is not in the cache
 
-                self._model = llm.connect(self.settings)
+                self._model = llm.connect(self.backend, self.settings)
         return Extractor(self._model, self.prompt, self.settings)
 
     @property
     def identity(self) -> dict:
         if self._identity is None:
-            self._identity = endpoint.identity(self.settings)
+            self._identity = self.backend.identity()
         return self._identity
 
     def brief(self, article: Article) -> Outcome:
@@ -112,6 +113,8 @@ class BriefRunner:
             brief = enrich.with_metadata(outcome.brief, article.published, article.title)
             outcome.brief = brief.model_copy(update={"source": article.where})
         except SummarizerError as exc:
+            if getattr(exc, "stops_run", False):
+                raise  # e.g. nothing listens at the endpoint: every article would fail the same way
             outcome.error = _with_source(str(exc), article.source)
             outcome.attempts = list(getattr(exc, "attempts", []))
         outcome.seconds = time.perf_counter() - started
@@ -120,8 +123,7 @@ class BriefRunner:
 
     @property
     def workers(self) -> int:
-        # Two model runs on two cores are many times slower than one after the other.
-        return 1 if self.settings.resolved_backend == "local" else self.settings.concurrency
+        return self.backend.workers
 
     def run(self, items: list[Article | ArticleError], on_event: ProgressHook | None = None) -> Iterator[Outcome]:
         """Outcomes in input order; up to ``workers`` articles in flight; no new article once the

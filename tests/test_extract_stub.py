@@ -10,6 +10,7 @@ import pytest
 
 from summarizer.articles import collect
 from summarizer.config import Settings
+from summarizer.errors import EndpointUnreachableError
 from summarizer.pipeline import BriefRunner, brief_paths
 
 from .conftest import SEEDS, load_gold, reply_for
@@ -177,14 +178,15 @@ def test_persistent_fault_fails_one_article_and_the_others_still_succeed(server:
     assert all(o.ok for o in outcomes[1:])
 
 
-def test_server_gone_gives_per_article_errors_not_a_crash(tmp_path: Path):
+def test_server_gone_stops_the_run_at_once_with_one_error(tmp_path: Path):
     with ScriptedServer() as srv:
         url = srv.url
     settings = Settings(backend="openai", base_url=url, api_key="k", cache_dir=tmp_path / "c", timeout=1,
-                        max_transport_retries=1)
-    outcomes = brief_paths([str(SEEDS)], settings)
-    assert len(outcomes) == 5
-    assert all("cannot connect" in o.error for o in outcomes)
+                        max_transport_retries=4)
+    started = time.perf_counter()
+    with pytest.raises(EndpointUnreachableError, match="cannot connect .*is the server running"):
+        brief_paths([str(SEEDS)], settings)
+    assert time.perf_counter() - started < 2  # no backoff for an address nobody has answered from
 
 
 def test_article_with_no_meeting_gets_a_valid_empty_brief(server: ScriptedServer, settings: Settings, tmp_path: Path):

@@ -1,0 +1,49 @@
+"""The seeds through a real OpenAI-compatible server (llama-cpp-python's, the embedded GGUF) with
+default settings: --mode auto must find the server's way and score as the embedded model does in-process.
+Slow (several minutes on two cores: the seeds in-process, then through the server); runs in `make test`,
+which installs the `server` extra."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from summarizer.config import Settings
+
+from .conftest import ROOT
+from .llama_server import llama_server
+
+MODELS_DIR = Settings().models_dir  # read before the tests isolate XDG folders
+MODEL = MODELS_DIR / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not MODEL.is_file(), reason="embedded model not fetched (make model)"),
+]
+
+
+def _eval_seeds(tmp_path: Path, name: str, **env: str) -> tuple[float, str]:
+    """Overall score on the seeds set through the real CLI (cold cache), and its stderr."""
+    runs = tmp_path / f"runs-{name}"
+    full_env = {**os.environ, "SUMMARIZER_MODELS_DIR": str(MODELS_DIR), "SUMMARIZER_CONFIG": str(tmp_path / "none"),
+                "SUMMARIZER_CACHE_DIR": str(tmp_path / f"cache-{name}"), **env}
+    proc = subprocess.run([sys.executable, "-m", "summarizer", "eval", "--set", "seeds", "--runs", str(runs)],
+                          capture_output=True, text=True, env=full_env, cwd=ROOT, timeout=1500)
+    assert proc.returncode == 0, proc.stderr
+    [run] = list(runs.iterdir())
+    return json.loads((run / "results.json").read_text())[0]["fields"]["overall"], proc.stderr
+
+
+def test_seeds_through_llama_cpp_server_with_default_settings_score_as_in_process(tmp_path: Path):
+    pytest.importorskip("llama_cpp.server.app", reason="the server extra is not installed (make test installs it)")
+    in_process, _ = _eval_seeds(tmp_path, "embedded")  # one model process at a time on two cores
+    with llama_server(MODEL, log=tmp_path / "server.log") as url:
+        served, stderr = _eval_seeds(tmp_path, "server", OPENAI_BASE_URL=url)
+    assert "using json_object_schema" in stderr  # llama-cpp-python refuses json_schema: auto fell back
+    assert abs(served - in_process) <= 0.02, (served, in_process)
+    memory = json.loads((tmp_path / "cache-server" / "endpoints.json").read_text())
+    assert [entry["mode"] for entry in memory.values()] == ["json_object_schema"]
