@@ -25,7 +25,7 @@ RECORDED = Path(__file__).parent / "recorded"
 PROMPT = "brief@v4"
 # Overall per set with the current code on the recorded replies (printed by `make eval`); a change that
 # lowers one by more than the tolerance fails here.
-RECORDED_OVERALL = {"seeds": 0.0, "dev": 0.0, "test": 0.0}
+RECORDED_OVERALL = {"seeds": 0.905, "dev": 0.608, "test": 0.549}
 TOLERANCE = 0.005
 _EMPTY = {"MeetingsDraft": {"meetings": []}, "InvitationsDraft": {"invitations": []}}
 
@@ -56,9 +56,9 @@ def test_recorded_replies_still_score_as_recorded(tmp_path: Path, name: str):
                                           "--min-score", str(floor)], env=env)
     assert result.exit_code == 0, result.output + f"\n{len(unseen)} request(s) not recorded"
     [run] = list((tmp_path / "runs").iterdir())
-    overall = json.loads((run / "results.json").read_text())[0]["fields"]["overall"]
-    assert overall >= floor
-    assert "failed" not in (run / "report.md").read_text()  # no article fails when the model replied
+    [result] = json.loads((run / "results.json").read_text())
+    assert result["fields"]["overall"] >= floor
+    assert result["errors"] == {}  # no article fails when the model replied
 
 
 def test_compare_shows_both_prompts_and_the_change(server: ScriptedServer, tmp_path: Path):
