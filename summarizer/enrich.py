@@ -30,7 +30,7 @@ _DATE_PATTERNS = [
 ]
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 # A dateline opens the first lines of the story: "PARIS (Agency) -", "PARIS, France -", "Paris, March 3
-# (Agency)", "Addis Ababa December 9 /2021 /ENA/", "Muscat: ...". The city is the first place named.
+# (Agency)", "Lagos March 3 /2022 /NAN/", "Doha: ...". The city is the first place named.
 _DATELINE = [
     re.compile(r"^\s*(?P<city>[A-Z][A-Za-z.' -]{1,40}?)\s*\([^)]{1,40}\)\s*[-\u2013\u2014:]"),
     re.compile(r"^\s*(?P<city>[A-Z][A-Z.' -]{2,40}?)(?:,\s*[A-Z][A-Za-z ]{2,30}?)?,?\s*[-\u2013\u2014:]\s"),
@@ -102,7 +102,7 @@ def headline(text: str) -> str | None:
 
 
 def _dateline(line: str) -> str | None:
-    """The dateline that opens ``line`` ("Addis Ababa December 9 /2021 /"), else None."""
+    """The dateline that opens ``line`` ("Lagos March 3 /2022 /"), else None."""
     for pattern in _DATELINE:
         match = pattern.match(line)
         words = grounding.name_key(match["city"]).split() if match else []

@@ -2,7 +2,7 @@
 names, or dropped with a warning. One bad name never costs the article.
 
 News English introduces an official as "<country word> <office> <Full Name>" ("Indian External
-Affairs Minister Jane Doe", "Kenya's President John Roe") and then uses the surname alone. So:
+Affairs Minister Jane Doe", "Ruritania's President John Roe") and then uses the surname alone. So:
 - honorifics ("Mr", "H.E.") and office words are stripped from the front of a name; an abbreviated
   title ("PM", "FM") becomes the title when the model gave none;
 - a name written short or misspelt is mapped to the fullest mention of that person in the article;
@@ -45,7 +45,7 @@ class Mention:
 
     name: str
     office: str  # "External Affairs Minister", or "" when the run has no office word
-    country_word: str  # "Indian", "Kenya's", or ""
+    country_word: str  # "Indian", "Ruritania's", or ""
 
 
 def _is_office(token: str) -> bool:
@@ -64,8 +64,8 @@ def _is_honorific(tokens: list[str]) -> int:
 @functools.lru_cache(maxsize=64)
 def mentions(text: str) -> tuple[Mention, ...]:
     """Every capitalised run of the article (within a line) that ends in a name, with the office words
-    and country word written before the name: "Kenya's President William Ruto" -> William Ruto,
-    President, Kenya's. Without an office word, a run of two to four words is taken as a name."""
+    and country word written before the name: "Ruritania's President Jan Novak" -> Jan Novak,
+    President, Ruritania's. Without an office word, a run of two to four words is taken as a name."""
     title_words = vocabulary.words().title_words
     found = []
     for match in _RUN.finditer(text):
@@ -84,14 +84,14 @@ def mentions(text: str) -> tuple[Mention, ...]:
                 i += 1
         while start < len(tokens) - 1 and (re.search(r"['\u2019]s$", tokens[start])
                                            or grounding.name_key(tokens[start]) in _FUNCTION_WORDS):
-            start += 1  # "Qatar's Sheikh Tamim": a possessive ends the words before a name
+            start += 1  # "Ruritania's Sheikh Omar": a possessive ends the words before a name
         name, before = tokens[start:], tokens[:start]
         office = [t for t in before if (_is_office(t) and grounding.name_key(t) not in _CONNECTORS)
                   or grounding.name_key(t) in enrich.ABBREVIATED_TITLES]
         first_office = next((k for k, t in enumerate(before) if t in office), len(before))
         country = before[first_office - 1] if first_office >= 1 else ""
         if not office and len(name) >= 3 and re.search(r"\bof\s+(?:the\s+)?$", text[:match.start()]):
-            name = name[1:]  # "Council of Kenya William Ruto": the first word ends the office phrase
+            name = name[1:]  # "Council of Ruritania Jan Novak": the first word ends the office phrase
         if not name or sum(t[0].isupper() for t in name) > (6 if office else 4):
             continue
         if len(name) == 1 and not any(grounding.name_key(t) in title_words for t in office):
@@ -146,7 +146,7 @@ def _by_office(office: str, country: str | None, text: str) -> str | None:
         if country and mention.country_word and not enrich.country_word(mention.country_word, country):
             continue
         person = _fullest(mention.name, text) or mention.name
-        # "President" is exactly the office of "Kenya's President John Roe", loosely that of a deputy.
+        # "President" is exactly the office of "Ruritania's President John Roe", loosely that of a deputy.
         (exact if grounding.name_key(mention.office) == grounding.name_key(office) else loose).add(person)
     for found in (exact, loose):
         people = {surname_key(n): n for n in found}
@@ -200,15 +200,15 @@ def country_name(country: str | None) -> str | None:
 
 
 def _written_office(name: str, text: str) -> str | None:
-    """The office the article writes before this person's name ("Foreign Minister" of "Saudi Arabia's
-    Foreign Minister Prince Faisal"), if it writes one."""
+    """The office the article writes before this person's name ("Foreign Minister" of "Ruritania's
+    Foreign Minister Prince Karim"), if it writes one."""
     vocab = vocabulary.words()
     for mention in mentions(text):
         if grounding.name_key(mention.name) == grounding.name_key(name) or \
                 grounding.name_key(name).endswith(grounding.name_key(mention.name)):
             words = mention.office.split()
             while words and grounding.name_key(words[-1]) in vocab.ranks:
-                words.pop()  # "Foreign Minister Prince Faisal": the office, not the style
+                words.pop()  # "Foreign Minister Prince Karim": the office, not the style
             if any(grounding.name_key(w) in vocab.title_words - vocab.ranks for w in words):
                 return " ".join(words)
     return None
