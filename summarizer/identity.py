@@ -23,6 +23,16 @@ def surname_key(name: str) -> str:
     return parts[-1] if parts else ""
 
 
+def named_at(name: str | None, text: str) -> int | None:
+    """Where ``text`` first names the person (full name or surname, case and accents folded), else None."""
+    if not name:
+        return None
+    folded = grounding.fold(text)
+    spots = [folded.find(grounding.fold(w)) for w in (name, surname_key(name)) if w]
+    spots = [i for i in spots if i >= 0]
+    return min(spots) if spots else None
+
+
 def same_person(a: str, b: str) -> bool:
     """Same person by the spec's rule: equal names, or surnames with fuzzy ratio >= 0.85."""
     ka, kb = grounding.name_key(a), grounding.name_key(b)

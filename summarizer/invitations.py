@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from . import enrich, grounding, vocabulary
-from .identity import same_person, surname_key
+from .identity import named_at, same_person, surname_key
 from .schema import Invitation, Meeting, Participant
 from .shapes import InvitationDraft, invitation_sentences
 
@@ -30,21 +30,11 @@ def _resolve_person(words: str | None, people: list[Participant], text: str) -> 
     return words if grounding.name_in_text(words, text) else None
 
 
-def _position(words: str | None, sentence: str) -> int | None:
-    """Where a person is first named in the sentence (full name or surname), else None."""
-    if not words:
-        return None
-    folded = grounding.fold(sentence)
-    spots = [folded.find(grounding.fold(w)) for w in (words, surname_key(words)) if w]
-    spots = [i for i in spots if i >= 0]
-    return min(spots) if spots else None
-
-
 def _role(person: str | None, sentence: str) -> str | None:
     """How the sentence names a person. Active ('A invited B', 'an invitation to B'): after the verb is
     the invitee, before it the inviter. Passive ('an invitation from A, B ...', 'B was invited by A'):
     the phrase right after 'from'/'by' is the inviter, anyone else the invitee. None: not named."""
-    at = _position(person, sentence)
+    at = named_at(person, sentence)
     verb = _INVITING.search(sentence)
     if at is None or verb is None:
         return None
@@ -115,12 +105,12 @@ def attach(meetings: list[Meeting], segments: list[list[grounding.Sentence]],
             or inv.invitee
         inviter = _resolve_person(enrich.clean_name(inv.inviter or "", None) or inv.inviter, meeting.participants, text)
         inviter, invitee = _oriented(inviter, invitee, sentence.text)
-        if _position(invitee, sentence.text) is None \
+        if named_at(invitee, sentence.text) is None \
                 and not any(same_person(invitee, p.name) for p in meeting.participants):
             continue  # the sentence invites someone else, and this invitee was not even at the meeting
         if inviter and same_person(inviter, invitee):
             inviter = None  # a model that names the invitee twice does not know the inviter
-        if inviter and _position(inviter, sentence.text) is None \
+        if inviter and named_at(inviter, sentence.text) is None \
                 and not any(same_person(inviter, p.name) for p in meeting.participants):
             inviter = None  # neither at the meeting nor in the sentence: a guess
         others = [p.name for p in meeting.participants if not same_person(p.name, invitee)]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import areas, enrich, grounding, invitations, repair, vocabulary
-from .identity import same_person, surname_key
+from .identity import named_at, same_person, surname_key
 from .schema import AgreedArea, Brief
 
 
@@ -67,7 +67,7 @@ def split_calls(brief: Brief, ctx: Context) -> None:
         if meeting.format not in ("phone", "video") or len(people) < 3 or _conference(ctx.grounds):
             meetings.append(meeting)
             continue
-        caller = min(people, key=lambda p: _first_position(p.name, ctx.grounds))
+        caller = min(people, key=lambda p: _or_end(named_at(p.name, ctx.grounds), ctx.grounds))
         for other in (p for p in people if p is not caller):
             meetings.append(meeting.model_copy(deep=True, update={"participants": [caller.model_copy(deep=True),
                                                                                    other.model_copy(deep=True)]}))
@@ -81,10 +81,9 @@ def _conference(text: str) -> bool:
                           re.IGNORECASE))
 
 
-def _first_position(name: str, text: str) -> int:
-    folded = grounding.fold(text)
-    spots = [folded.find(grounding.fold(w)) for w in (name, name.split()[-1]) if w]
-    return min((i for i in spots if i >= 0), default=len(text))
+def _or_end(at: int | None, text: str) -> int:
+    """A position, or the end of the text when there is none (sorts last)."""
+    return len(text) if at is None else at
 
 
 def drop_bystanders(brief: Brief, ctx: Context) -> None:
@@ -109,9 +108,8 @@ def drop_bystanders(brief: Brief, ctx: Context) -> None:
 
 def _reports(name: str, sentence: str) -> bool:
     """The sentence names the person as the source of what it says, not as one who met anyone."""
-    folded, surname = grounding.fold(sentence), grounding.fold(name.split()[-1])
-    at = folded.find(surname)
-    if at < 0:
+    at = named_at(name, sentence)
+    if at is None:
         return False
     after, before = sentence[at:at + 120], sentence[max(0, at - 60):at]
     words = vocabulary.words()
