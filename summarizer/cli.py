@@ -71,7 +71,8 @@ BackendOpt = Annotated[Optional[str], typer.Option("--backend", help="'local' (e
 ModelPathOpt = Annotated[Optional[Path], typer.Option("--model-path", help="A GGUF file for the local backend instead of the default.")]
 ModeOpt = Annotated[Optional[str], typer.Option("--mode", help=(
     "Structured output: auto (tries what the server accepts, remembered per endpoint), tools, json_schema, "
-    "json_object_schema (llama.cpp servers), guided_json (older vLLM), json, md_json."))]
+    "grammar (llama.cpp servers: the embedded model's own compact grammar), json_object_schema (llama.cpp servers, "
+    "their grammar), guided_json (older vLLM), json, md_json."))]
 TimeoutOpt = Annotated[Optional[float], typer.Option(
     "--timeout", min=0.1, help="Seconds to wait for each reply from an endpoint (default 120).")]
 ConcurrencyOpt = Annotated[Optional[int], typer.Option(

@@ -23,7 +23,7 @@ from pydantic import TypeAdapter, ValidationError
 from .errors import ConfigError
 
 Backend = Literal["local", "openai"]
-MODES = ("auto", "tools", "json_schema", "json_object_schema", "guided_json", "json", "md_json")  # structured.WAYS
+MODES = ("auto", "tools", "json_schema", "grammar", "json_object_schema", "guided_json", "json", "md_json")  # structured.WAYS
 DEFAULT_PROMPT = "brief@v4"
 DEFAULT_REMOTE_MODEL = "gpt-4o-mini"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from . import enrich, grounding, vocabulary
+from . import enrich, grounding, repair, vocabulary
 from .identity import named_at, same_person, surname_key
 from .schema import Invitation, Meeting, Participant
 from .shapes import InvitationDraft, invitation_sentences
@@ -43,6 +43,53 @@ def _role(person: str | None, sentence: str) -> str | None:
         stop = re.search(r",|\bto\b|$", sentence[passive.end():])
         return "inviter" if passive.end() <= at < passive.end() + stop.start() else "invitee"
     return "invitee" if at > verb.start() else "inviter"
+
+
+# "A has invited B", "A also formally invited B": the active verb with its subject before it (not "was
+# invited", "has been invited"). The subject is the clause's words before the verb.
+_ACTIVE_INVITE = re.compile(r"(?<![Bb]een )(?<![Ww]as )(?<![Ww]ere )(?<![Bb]e )(?<![Ii]s )(?<![Aa]re )"
+                            r"\b(?:(?:has|had|have)\s+)?(?:(?:also|formally|officially|personally|again)\s+)*invited\b")
+_CLAUSE_START = re.compile(r".*(?:^|[,;:\u2014\u2013(]|\s-\s|\band\b|\bthat\b|\bwhich\b)\s*", re.DOTALL)
+_GOVERNMENT = re.compile(r"^(?:the\s+)?(?:government\s+of\s+)?(?P<country>.+?)(?:['\u2019]s)?(?:\s+government)?$",
+                         re.IGNORECASE)
+
+
+def stated_inviter(invitee: str, sentences: list[grounding.Sentence], people: list[Participant]) -> str | None:
+    """Who the article says invited ``invitee``, from the first sentence in the active voice that has the
+    invitee right after the verb: a person it names (by name, or by office and country among the
+    participants), or the government of a country that is the subject ("Ruritania has invited ...").
+    News often names a messenger in the sentence that reports the invitation ("the invitation was handed
+    over by the ambassador"); this is who made it. None when no such sentence names a subject."""
+    for sentence in sentences:
+        for verb in _ACTIVE_INVITE.finditer(sentence.text):
+            at = named_at(invitee, sentence.text[verb.end():])
+            if at is None or at > 60:
+                continue  # invites someone else
+            subject = _CLAUSE_START.sub("", sentence.text[:verb.start()]).strip(" \"'\u201c\u201d")
+            who = _subject_person(subject, people, sentence.text)
+            if who and not same_person(who, invitee):
+                return who
+            country = _GOVERNMENT.match(subject)
+            if country and vocabulary.is_country(country["country"]):
+                return f"Government of {re.sub(r'^The ', 'the ', country['country'])}"
+    return None
+
+
+def _subject_person(subject: str, people: list[Participant], text: str) -> str | None:
+    """The participant (or another person the sentence names) the subject words stand for."""
+    if not subject or len(subject.split()) > 12:
+        return None
+    named = [p for p in people if named_at(p.name, subject) is not None]
+    if len(named) == 1:
+        return named[0].name
+    key = grounding.name_key(subject)
+    titled = [p for p in people if p.title and grounding.name_key(p.title) in key]
+    if len(titled) > 1:  # "the Ruritanian foreign minister" among two foreign ministers: by the country word
+        titled = [p for p in titled if any(enrich.country_word(w, p.country) for w in subject.split())]
+    if len(titled) == 1:
+        return titled[0].name
+    names = [m.name for m in repair.mentions(subject)]
+    return names[-1] if len(names) == 1 and grounding.name_in_text(names[-1], text) else None
 
 
 def _oriented(inviter: str | None, invitee: str, sentence: str) -> tuple[str | None, str]:
@@ -113,6 +160,9 @@ def attach(meetings: list[Meeting], segments: list[list[grounding.Sentence]],
         if inviter and named_at(inviter, sentence.text) is None \
                 and not any(same_person(inviter, p.name) for p in meeting.participants):
             inviter = None  # neither at the meeting nor in the sentence: a guess
+        stated = stated_inviter(invitee, candidates, meeting.participants)
+        if stated:
+            inviter = stated
         others = [p.name for p in meeting.participants if not same_person(p.name, invitee)]
         if inviter is None and len(others) == 1 and len(others) < len(meeting.participants):
             inviter = others[0]  # "he invited X": the other side of a two-person meeting

@@ -39,7 +39,7 @@ from .errors import (AuthError, BackendError, ConfigError, ConnectionDroppedErro
                      EndpointUnreachableError, ExtractionError, RateLimitedError, RequestRejectedError,
                      ServerFaultError, SummarizerError, describe_validation)
 from .schema import Usage
-from .structured import WAYS, Memory, chain
+from .structured import WAYS, Memory, chain, is_compact_json
 
 if TYPE_CHECKING:
     from .backend import Backend
@@ -238,6 +238,8 @@ class ModelClient:
         return self.backend.base_url or "the OpenAI API"
 
     def _record_usage(self, response: Any) -> None:
+        choices = getattr(response, "choices", None) or []
+        self._local.content = getattr(getattr(choices[0], "message", None), "content", None) if choices else None
         attempts = getattr(self._local, "attempts", None)
         usage = getattr(response, "usage", None)
         if attempts is not None:
@@ -283,9 +285,9 @@ class ModelClient:
             return cls(message, attempts)
         return cls(message)
 
-    def _fall_back(self, way: str, exc: RequestRejectedError) -> bool:
+    def _fall_back(self, way: str) -> bool:
         """After ``way`` was refused: move to the next way of the auto chain; False when none is left."""
-        if not (self.backend.probes and exc.names_format):
+        if not self.backend.probes:
             return False
         with self._lock:
             if self._ways[0] != way:
@@ -295,6 +297,13 @@ class ModelClient:
             self._refused.append(way)
             self._ways.pop(0)
             return True
+
+    def _honoured(self, way: str) -> bool:
+        """While probing, a ``grammar`` reply must be compact: a server that ignores the field (it is
+        not OpenAI's) decodes freely, and that way then counts as refused."""
+        if way != "grammar" or self._settled or way == self._remembered or self.settings.mode != "auto":
+            return True
+        return is_compact_json(getattr(self._local, "content", None) or "")
 
     def _settle(self, way: str) -> None:
         """Say once which way --mode auto uses, and remember it for this endpoint."""
@@ -319,9 +328,11 @@ class ModelClient:
                 try:
                     draft = self._create(way, messages, response_model, context, generation, attempts)
                 except RequestRejectedError as exc:
-                    if self._fall_back(way, exc):
+                    if exc.names_format and self._fall_back(way):
                         continue
                     raise
+                if not self._honoured(way) and self._fall_back(way):
+                    continue
                 self._settle(way)
                 return CallResult(draft=draft, attempts=attempts)
         finally:

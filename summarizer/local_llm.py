@@ -25,18 +25,9 @@ import httpx
 
 from . import model_files
 from .config import Settings
-from .structured import cache_label
+from .structured import cache_label, compact_grammar
 
 LOCAL_BASE_URL = "http://127.0.0.1/embedded/v1"  # never dialled: the transport answers in-process
-
-
-def compact_grammar(schema: dict[str, Any]) -> str:
-    """GBNF for ``schema`` that admits no whitespace between JSON tokens."""
-    from llama_cpp.llama_grammar import json_schema_to_gbnf
-
-    gbnf = json_schema_to_gbnf(json.dumps(schema))
-    lines = [('space ::= ""' if line.startswith("space ::=") else line) for line in gbnf.splitlines()]
-    return "\n".join(lines)
 
 
 def _schema_of(response_format: dict[str, Any] | None) -> dict[str, Any] | None:

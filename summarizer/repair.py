@@ -49,7 +49,10 @@ class Mention:
 
 
 def _is_office(token: str) -> bool:
-    return grounding.name_key(token) in vocabulary.words().office_words
+    """An office word, or a hyphenated run of them ("Secretary-General", "Vice-President")."""
+    words = vocabulary.words().office_words
+    key = grounding.name_key(token)
+    return key in words or ("-" in token and all(part in words for part in key.split()))
 
 
 def _is_honorific(tokens: list[str]) -> int:
@@ -96,8 +99,14 @@ def mentions(text: str) -> tuple[Mention, ...]:
             continue
         if len(name) == 1 and not any(grounding.name_key(t) in title_words for t in office):
             continue  # one capitalised word with no office before it: a place, a month, a sentence's start
+        if _is_body_or_country(" ".join(name)):
+            continue  # "Secretary-General of the United Nations": the office's body, not a person
         found.append(Mention(" ".join(name), " ".join(office), country))
     return tuple(found)
+
+
+def _is_body_or_country(words: str) -> bool:
+    return vocabulary.is_country(words) or any(p.fullmatch(words) for p in vocabulary.bodies().values())
 
 
 def titled_names(text: str) -> list[str]:
@@ -181,7 +190,7 @@ def _person_words(run: str) -> str:
 
 def _looks_like_a_name(name: str) -> bool:
     """Capitalised words and name particles only, none of them an office: "Secretary-General of the United
-    Nations" and "Emigration and Egyptian Expatriates" are not names of people."""
+    Nations", "of the United Nations" and "Emigration and Egyptian Expatriates" are not names of people."""
     for token in name.split():
         if re.fullmatch(_PARTICLES, token):
             continue
@@ -189,7 +198,7 @@ def _looks_like_a_name(name: str) -> bool:
             return False
         if any(part in vocabulary.words().office_words - _CONNECTORS for part in grounding.name_key(token).split()):
             return False
-    return bool(name.split())
+    return bool(name.split()) and not _is_body_or_country(re.sub(r"^(?:of\s+)?(?:the\s+)?", "", name))
 
 
 def country_name(country: str | None) -> str | None:
@@ -212,6 +221,33 @@ def _written_office(name: str, text: str) -> str | None:
             if any(grounding.name_key(w) in vocab.title_words - vocab.ranks for w in words):
                 return " ".join(words)
     return None
+
+
+def international_body(name: str, title: str | None, text: str) -> str | None:
+    """The international body whose office this person holds, from the title or the words the article
+    writes before the name ("UN Secretary-General ..."), else None."""
+    for phrase in (title or "", *(_office_before(i, text) for i in _places(name, text))):
+        for body, pattern in vocabulary.bodies().items():
+            if pattern.search(phrase):
+                return body
+    return None
+
+
+def _office_before(at: int, text: str) -> str:
+    """The words written right before a name as its office: capitalised words and the small words
+    between them ("Minister for EU Affairs"), back to the clause's start or a lower-case word."""
+    words = re.split(r"[.;:\n]|,\s|\s[-\u2013\u2014]\s", text[max(0, at - 80):at])[-1].split()
+    kept: list[str] = []
+    for word in reversed(words):
+        if not (word[0].isupper() or word in ("of", "the", "for", "to", "at", "on", "and")):
+            break
+        kept.insert(0, word)
+    return " ".join(kept)
+
+
+def _places(name: str, text: str) -> list[int]:
+    """Where the article writes this name in full."""
+    return [m.start() for m in re.finditer(re.escape(name), text)]
 
 
 def _names_a_country(name: str, country: str | None, text: str) -> bool:

@@ -143,7 +143,8 @@ def _without_future(sentence: str) -> str:
 
 def merge_people(brief: Brief, ctx: Context) -> None:
     """One entry per person: summaries of the whole trip dropped, a lone traveller given the host he met,
-    every spelling of a person as aliases, titles without the country word."""
+    every spelling of a person as aliases, titles without the country word, an international body's
+    officials with the body as their country."""
     before = len(brief.meetings)
     brief.meetings = [m for m in brief.meetings if not enrich.is_aggregate(m, brief.meetings)]
     if len(brief.meetings) < before:
@@ -155,8 +156,11 @@ def merge_people(brief: Brief, ctx: Context) -> None:
         for person in people:
             canonical = next(p for p in everyone if same_person(p.name, person.name))
             person.name = canonical.name
-            person.title = enrich.clean_title(person.title or canonical.title, person.country or canonical.country)
-            person.country = person.country or canonical.country
+            title = person.title or canonical.title
+            body = repair.international_body(person.name, title, ctx.grounds)
+            person.country = body or person.country or canonical.country
+            # A body's name in its office is no country adjective: "African Union Commission Chairperson".
+            person.title = title if body else enrich.clean_title(title, person.country)
             spellings = {*canonical.aliases, *person.aliases, *enrich.find_aliases(canonical.name, ctx.grounds)}
             person.aliases = sorted(
                 (s for s in spellings
@@ -173,7 +177,8 @@ def place_and_time(brief: Brief, ctx: Context) -> None:
     city = enrich.dateline_city(ctx.text)
     for meeting in brief.meetings:
         venue = meeting.venue
-        venue.city, venue.country = enrich.value(venue.city), enrich.value(venue.country)
+        venue.city = enrich.value(venue.city)
+        venue.country = repair.country_name(enrich.value(venue.country))  # "USA" -> "United States"
         occasion = enrich.value(venue.occasion)
         # An occasion is a named event ("Caspian Summit") stated in the article, not "summit" or "visit".
         named = occasion and any(c.isupper() for c in occasion) and grounding.name_in_text(occasion, ctx.grounds)

@@ -66,6 +66,33 @@ def country_names() -> dict[str, str]:
     return dict(tomllib.loads((_DIR / "countries.toml").read_text(encoding="utf-8"))["names"])
 
 
+def is_country(words: str) -> bool:
+    """``words`` name a country ("Pakistan", "the United States", "Britain"): ISO 3166 names (pycountry)
+    and the other ways news writes one (countries.toml)."""
+    import pycountry  # imported when first needed: it loads its whole database
+
+    bare = re.sub(r"^(?:the)\s+", "", " ".join(words.split()), flags=re.IGNORECASE)
+    key = re.sub(r"[^\w]+", " ", bare.casefold()).strip()
+    names = country_names()
+    canonical = names.get(key) or next((v for v in names.values() if v.casefold() == key), None)
+    if canonical is not None:
+        return canonical not in bodies()  # "UN": a body, not a country
+    try:
+        pycountry.countries.lookup(bare)
+    except LookupError:
+        return False
+    return True
+
+
+@functools.cache
+def bodies() -> dict[str, re.Pattern[str]]:
+    """International bodies: the name the spec uses -> how news writes it, as one pattern that skips
+    the body a country's envoy is sent to ("ambassador to the UN") and a minister's brief ("Minister for EU Affairs")."""
+    data = tomllib.loads((_DIR / "countries.toml").read_text(encoding="utf-8"))["bodies"]
+    return {name: re.compile(rf"(?<![\w.])(?<!\bto the )(?<!\bat the )(?<!\bto )(?<!\bfor )(?:{'|'.join(forms)})(?![\w])")
+            for name, forms in data.items()}
+
+
 @functools.cache
 def area_patterns() -> dict[Area, re.Pattern[str]]:
     """Each area label's keywords as one whole-word pattern (case-insensitive unless marked)."""

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from summarizer import shapes, structured
 from summarizer.cli import app
 
 from .conftest import SEEDS, seed_responder
@@ -25,17 +26,36 @@ LLAMA_CPP_REFUSAL = {"status": 500, "body": {"error": {"message": "1 validation 
                      "CreateChatCompletionRequest\nresponse_format.type\n  Input should be 'text' or 'json_object'"}}}
 
 
-def llama_cpp_like() -> Any:
-    """A server that refuses OpenAI's json_schema but honours llama.cpp's json_object with a schema."""
+def _grammars() -> dict[str, str]:
+    """The compact grammar of each draft shape, by the shape's name (what the `grammar` way must send)."""
+    return {shape.__name__: structured.compact_grammar(shape.model_json_schema())
+            for shape in (shapes.FullDraft, shapes.CompactDraft, shapes.MeetingsDraft, shapes.InvitationsDraft)}
+
+
+def llama_cpp_like(grammar: str = "honoured") -> Any:
+    """A server that refuses OpenAI's json_schema but honours llama.cpp's json_object with a schema, and
+    the `grammar` field: "honoured" (compact replies, as llama.cpp decodes under it), "ignored" (replies
+    written freely, indented), or "absent" (a llama.cpp build without it: answers 400)."""
     answer = seed_responder()
+    by_grammar = {text: name for name, text in _grammars().items()}
+
+    def as_if(name: str, body: dict[str, Any]) -> dict[str, Any]:  # as the conftest responder would answer
+        return answer({**body, "response_format": {"type": "json_schema", "json_schema": {"name": name}}})
 
     def respond(body: dict[str, Any]) -> dict[str, Any]:
         fmt = body.get("response_format") or {}
         if fmt.get("type") == "json_schema":
             return LLAMA_CPP_REFUSAL
+        if "grammar" in body:
+            assert not fmt, "llama-cpp-python would build its own grammar from response_format"
+            if grammar == "absent":
+                return {"status": 400, "body": {"error": {"message": "unknown field: grammar"}}}
+            reply = as_if(by_grammar[body["grammar"]], body)  # KeyError: not a draft's compact grammar
+            indent = None if grammar == "honoured" else 2
+            return {"content": json.dumps(reply["json"], separators=(",", ":") if indent is None else None,
+                                          indent=indent)}
         if fmt.get("type") == "json_object" and "schema" in fmt:
-            name = fmt["schema"]["title"]  # answer as the conftest responder would for this shape
-            return answer({**body, "response_format": {"type": "json_schema", "json_schema": {"name": name}}})
+            return as_if(fmt["schema"]["title"], body)
         return answer(body)
 
     return respond
@@ -50,28 +70,44 @@ def invoke(args: list[str], env: dict[str, str]):
     return runner.invoke(app, args, env=env)
 
 
-def test_auto_falls_back_to_llama_cpp_json_object_and_remembers_it(env, tmp_path: Path):
+def test_auto_falls_back_to_the_compact_grammar_on_llama_cpp_and_remembers_it(env, tmp_path: Path):
     with ScriptedServer(responder=llama_cpp_like()) as srv:
         env["OPENAI_BASE_URL"] = srv.url
         result = invoke(["brief", SEED_004, "-f", "json"], env)
         assert result.exit_code == 0, result.output
         brief = json.loads(result.stdout)
         assert [p["name"] for p in brief["meetings"][0]["participants"]]
-        assert brief["provenance"]["settings"]["mode"] == "json_object_schema"
-        kinds = [r.get("response_format", {}).get("type") for r in srv.requests]
-        assert kinds[:2] == ["json_schema", "json_object"]  # one probe refused, then the llama.cpp way
-        assert kinds.count("json_schema") == 1  # the refusal was not retried as a server fault
+        assert brief["provenance"]["settings"]["mode"] == "grammar"
+        assert srv.requests[0]["response_format"]["type"] == "json_schema"  # one probe, refused once
+        assert all("grammar" in r and "response_format" not in r for r in srv.requests[1:])
+        assert all(r["repeat_penalty"] == 1.0 for r in srv.requests[1:])  # sampled as in-process, not llama.cpp's 1.1
         # constrained by the server: the schema is not written into the prompt
         assert all("properties" not in json.dumps(r["messages"]) for r in srv.requests)
-        assert result.stderr.count("--mode auto") == 1 and "using json_object_schema" in result.stderr
+        assert result.stderr.count("--mode auto") == 1 and "refused json_schema; using grammar" in result.stderr
         memory = json.loads((tmp_path / "cache" / "endpoints.json").read_text())
-        assert memory[f"{srv.url} stub"]["mode"] == "json_object_schema"
+        assert memory[f"{srv.url} stub"]["mode"] == "grammar"
 
         sent = len(srv.requests)
         again = invoke(["brief", SEED_000, "-f", "json"], env)  # a later run skips the probing
         assert again.exit_code == 0, again.output
-        assert all(r["response_format"]["type"] == "json_object" for r in srv.requests[sent:])
+        assert all("grammar" in r for r in srv.requests[sent:])
         assert "as remembered in" in again.stderr
+
+
+@pytest.mark.parametrize("grammar", ["ignored", "absent"])
+def test_a_server_without_the_grammar_field_gets_json_object_with_a_schema(env, tmp_path: Path, grammar: str):
+    with ScriptedServer(responder=llama_cpp_like(grammar)) as srv:
+        env["OPENAI_BASE_URL"] = srv.url
+        result = invoke(["brief", SEED_004, "-f", "json"], env)
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["provenance"]["settings"]["mode"] == "json_object_schema"
+        assert "refused json_schema, grammar; using json_object_schema" in result.stderr
+        kinds = ["grammar" if "grammar" in r else r["response_format"]["type"] for r in srv.requests]
+        assert kinds[:3] == ["json_schema", "grammar", "json_object"]
+        assert kinds.count("grammar") == 1 and kinds[3:] == ["json_object"] * (len(kinds) - 3)
+        memory = json.loads((tmp_path / "cache" / "endpoints.json").read_text())
+        assert memory[f"{srv.url} stub"] == {**memory[f"{srv.url} stub"], "mode": "json_object_schema",
+                                             "refused": ["json_schema", "grammar"]}
 
 
 def test_explicit_mode_refused_is_sent_once_and_says_what_to_change(env):
@@ -162,9 +198,8 @@ def test_an_unreadable_memory_file_means_probing_again(env, tmp_path: Path):
         env["OPENAI_BASE_URL"] = srv.url
         result = invoke(["brief", SEED_004, "-f", "json"], env)
     assert result.exit_code == 0, result.output
-    assert "refused json_schema; using json_object_schema" in result.stderr
-    assert json.loads((tmp_path / "cache" / "endpoints.json").read_text())[f"{srv.url} stub"]["mode"] == \
-        "json_object_schema"
+    assert "refused json_schema; using grammar" in result.stderr
+    assert json.loads((tmp_path / "cache" / "endpoints.json").read_text())[f"{srv.url} stub"]["mode"] == "grammar"
 
 
 def test_guided_json_sends_vllms_parameter_instead_of_response_format(env):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import endpoint, local_llm, model_files
+from summarizer import endpoint, local_llm, model_files, structured
 from summarizer.config import Settings
 from summarizer.errors import ModelFileError
 
@@ -62,7 +62,15 @@ def test_missing_default_model_names_the_path_and_the_fix(tmp_path: Path):
 
 
 def test_compact_grammar_admits_no_whitespace():
-    grammar = local_llm.compact_grammar({"type": "object", "properties": {"a": {"type": "string"}},
+    grammar = structured.compact_grammar({"type": "object", "properties": {"a": {"type": "string"}},
                                          "required": ["a"]})
     assert 'space ::= ""' in grammar
     assert '" "?' not in grammar
+
+
+def test_compact_json_is_told_from_json_written_freely():
+    assert structured.is_compact_json('{"a":"x \\" y, z","b":[1,{"c":null}]}')  # spaces inside strings only
+    assert not structured.is_compact_json('{"a": 1}')
+    assert not structured.is_compact_json('{\n "a":1}')
+    assert not structured.is_compact_json('```json{"a":1}')
+    assert not structured.is_compact_json('{"a":"unterminated')
