@@ -64,6 +64,26 @@ def _is_honorific(tokens: list[str]) -> int:
     return 0
 
 
+def _runs(text: str) -> list[tuple[int, list[str]]]:
+    """Each capitalised run's start and words, a run cut where a sentence ends inside it ("... Jane
+    Roe. The meeting"): a word of four or more letters with a full stop, not an abbreviated title."""
+    abbreviated = {*enrich.ABBREVIATED_TITLES, *vocabulary.words().honorifics}
+    out: list[tuple[int, list[str]]] = []
+    for match in _RUN.finditer(text):
+        start, tokens = match.start(), []
+        for word in re.finditer(r"\S+", match.group()):
+            token = word.group()
+            if not tokens:
+                start = match.start() + word.start()
+            tokens.append(token.rstrip(".,'\u2019"))  # "Guterres'": the possessive's apostrophe is no letter
+            if token.endswith(".") and len(token) > 4 and grounding.name_key(token) not in abbreviated:
+                out.append((start, tokens))
+                tokens = []
+        if tokens:
+            out.append((start, tokens))
+    return out
+
+
 @functools.lru_cache(maxsize=64)
 def mentions(text: str) -> tuple[Mention, ...]:
     """Every capitalised run of the article (within a line) that ends in a name, with the office words
@@ -71,8 +91,7 @@ def mentions(text: str) -> tuple[Mention, ...]:
     President, Ruritania's. Without an office word, a run of two to four words is taken as a name."""
     title_words = vocabulary.words().title_words
     found = []
-    for match in _RUN.finditer(text):
-        tokens = [t.rstrip(".,") for t in match.group().split()]
+    for start_at, tokens in _runs(text):
         # The name starts after the last office word or honorific of the run.
         start, i = 0, 0
         while i < len(tokens):
@@ -93,7 +112,7 @@ def mentions(text: str) -> tuple[Mention, ...]:
                   or grounding.name_key(t) in enrich.ABBREVIATED_TITLES]
         first_office = next((k for k, t in enumerate(before) if t in office), len(before))
         country = before[first_office - 1] if first_office >= 1 else ""
-        if not office and len(name) >= 3 and re.search(r"\bof\s+(?:the\s+)?$", text[:match.start()]):
+        if not office and len(name) >= 3 and re.search(r"\bof\s+(?:the\s+)?$", text[:start_at]):
             name = name[1:]  # "Council of Ruritania Jan Novak": the first word ends the office phrase
         if not name or sum(t[0].isupper() for t in name) > (6 if office else 4):
             continue
@@ -287,6 +306,8 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
         else:
             break
     name = " ".join(tokens)
+    if name and country and grounding.name_key(country).endswith(" " + grounding.name_key(name)):
+        name = ""  # "... of the United Nations": the rest of the country's or body's name, not a person's
     if name and not _looks_like_a_name(name):
         stripped, name = raw.split(), ""  # an office or a body written where a name belongs
     office_words = [w for w in stripped if not enrich.country_word(w, country) and not re.search(r"['\u2019]s$", w)]
@@ -311,8 +332,10 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
         if resolved:
             notes.append(f"respelled {name!r} as {resolved!r}")
     if resolved is None and (not name or _names_a_country(name, country, text)):  # an office or a country
-        resolved = _by_office(" ".join(office_words) or (title or ""), country or (name or None), text) \
-            or (_in_apposition(raw, text) if not name else None)
+        # The office written with the name beside it ("the Deputy Secretary-General, Jane Roe") first: it
+        # is exact, where the office alone may also be the end of another office's name.
+        resolved = (_in_apposition(raw, text) if not name else None) \
+            or _by_office(" ".join(office_words) or (title or ""), country or (name or None), text)
         if resolved:
             notes.append(f"resolved {raw!r} to {resolved!r}, the {title or 'official'} the article names")
     if resolved is None:

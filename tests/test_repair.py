@@ -87,6 +87,8 @@ def test_mentions_read_office_and_country_before_a_name():
     assert found["John Roe"].office == "President" and found["John Roe"].country_word == "Kenya's"
     assert found["Priya Raman"].office == "External Affairs Minister"
     assert "Leaders" not in found and not any("\n" in n for n in found)  # never across a line
+    text = "He met the Deputy Secretary-General, Jane Okoro. The talks followed UN Secretary-General Tom Bauer\u2019 visit."
+    assert {m.name: m.office for m in repair.mentions(text)} == {"Jane Okoro": "", "Tom Bauer": "Secretary-General"}
 
 
 def test_the_steps_are_recorded_by_name():
