@@ -58,27 +58,34 @@ def repair_names(brief: Brief, ctx: Context) -> None:
 
 
 def split_calls(brief: Brief, ctx: Context) -> None:
-    """A phone or video call is between two sides unless the article says otherwise: a "call" of three
-    or more people is one person's separate calls with each of the others ("held phone conversations
-    with A and B"). The one person is whoever the article names first."""
+    """A call or a meeting is between two sides unless the article says otherwise: a "call" of three or
+    more people, or a meeting of three or more people each from a different country, is one person's
+    separate calls or meetings with each of the others ("held phone conversations with A and B", "hosted
+    the presidents of A and B in two separate meetings"). The one person is whoever the article names
+    first. A conference call, a trilateral meeting, or anything at a summit (where leaders also sit
+    together in sessions) stays one."""
     meetings = []
     for meeting in brief.meetings:
         people = meeting.participants
-        if meeting.format not in ("phone", "video") or len(people) < 3 or _conference(ctx.grounds):
+        sides = {grounding.name_key(repair.international_body(p.name, p.title, ctx.grounds)
+                                    or repair.country_name(p.country) or "") for p in people}
+        call = meeting.format in ("phone", "video")
+        if len(people) < 3 or _conference(ctx.grounds) or not (call or (len(sides) == len(people) and "" not in sides)):
             meetings.append(meeting)
             continue
         caller = min(people, key=lambda p: _or_end(named_at(p.name, ctx.grounds), ctx.grounds))
         for other in (p for p in people if p is not caller):
             meetings.append(meeting.model_copy(deep=True, update={"participants": [caller.model_copy(deep=True),
                                                                                    other.model_copy(deep=True)]}))
-        ctx.warnings.append(f"split a call of {len(people)} people into {len(people) - 1} calls with "
+        kind = "call" if call else "meeting"
+        ctx.warnings.append(f"split a {kind} of {len(people)} people into {len(people) - 1} {kind}s with "
                             f"{caller.name}")
     brief.meetings = meetings
 
 
 def _conference(text: str) -> bool:
-    return bool(re.search(r"\b(?:conference|group|joint|trilateral|multilateral)\s+(?:phone\s+|video\s+)?call", text,
-                          re.IGNORECASE))
+    return bool(re.search(r"\b(?:conference|group|joint|trilateral|tripartite|three-way|multilateral)\s+"
+                          r"(?:phone\s+|video\s+)?(?:call|meeting|talks|summit)|\bsummit\b", text, re.IGNORECASE))
 
 
 def _or_end(at: int | None, text: str) -> int:

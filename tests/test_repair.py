@@ -82,6 +82,24 @@ def test_a_call_of_three_is_the_first_named_persons_separate_calls():
     assert any("split a call of 3" in w for w in brief.warnings)
 
 
+HOSTED = """President hosts two neighbours
+ACCRA - President Kofi Mensah on Monday held talks with the presidents of Togo and Benin in two separate meetings.
+Mensah and Togo's President Eli Dossou discussed trade. Later he met Benin's President Ade Houngbo on security.
+"""
+
+
+@pytest.mark.parametrize("extra, meetings", [("", 2), ("The three leaders later held a trilateral meeting.\n", 1)])
+def test_a_meeting_of_three_countries_is_the_first_named_persons_separate_meetings(extra, meetings):
+    text = HOSTED + extra
+    meeting = _meeting(("Kofi Mensah", "President", "Ghana"), ("Eli Dossou", "President", "Togo"),
+                       ("Ade Houngbo", "President", "Benin"))
+    brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text))
+    assert len(brief.meetings) == meetings
+    if meetings == 2:
+        assert sorted(map(sorted, _names(brief))) == [["Ade Houngbo", "Kofi Mensah"], ["Eli Dossou", "Kofi Mensah"]]
+        assert any("split a meeting of 3 people into 2 meetings with Kofi Mensah" in w for w in brief.warnings)
+
+
 def test_mentions_read_office_and_country_before_a_name():
     found = {m.name: m for m in repair.mentions(ARTICLE)}
     assert found["John Roe"].office == "President" and found["John Roe"].country_word == "Kenya's"
@@ -141,8 +159,8 @@ def test_an_international_bodys_officials_have_the_body_as_country_and_envoys_ke
                                     Participant(name="Eva Sand", title="Minister for EU Affairs", country="Sweden")],
                       venue=Venue(city="New York", country="USA"), date=MeetingDate(text="on Monday"))
     brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=BODIES, grounds=BODIES))
-    people = {p.name: (p.title, p.country) for p in brief.meetings[0].participants}
+    people = {p.name: (p.title, p.country) for m in brief.meetings for p in m.participants}
     assert people == {"Maria Lopes": ("Secretary-General", "United Nations"),  # "UN" written before the name
                       "Jean Martin": ("President", "France"),  # a country adjective sharing no long prefix
                       "Jose Paz": ("ambassador to the UN", "Chile"), "Eva Sand": ("Minister for EU Affairs", "Sweden")}
-    assert brief.meetings[0].venue.country == "United States"
+    assert {m.venue.country for m in brief.meetings} == {"United States"}
