@@ -164,7 +164,7 @@ def brief(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
     refresh: Annotated[bool, typer.Option("--refresh", help="Re-run the model and overwrite cached briefs.")] = False,
     concurrency: ConcurrencyOpt = None, max_tokens_total: MaxTokensOpt = None, max_cost: MaxCostOpt = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, notices or summary on stderr (errors still).")] = False,
 ) -> None:
     """Extract a validated brief from each article and print briefing notes (or JSON).
 
@@ -185,7 +185,7 @@ def brief(
     if out is not None and out.exists() and not out.is_dir():
         _fail(f"--out {out}: is a file, not a folder")
     try:
-        runner = BriefRunner(settings)
+        runner = BriefRunner(settings, quiet=quiet)
     except SummarizerError as exc:
         _fail(str(exc))
     items = collect(paths)

@@ -374,11 +374,13 @@ def _first_line(text: str) -> str:
     return " ".join(text.strip().split())[:300] or "unknown error"
 
 
-def connect(backend: Backend, settings: Settings) -> ModelClient:
-    """A ModelClient over ``backend`` (see :func:`summarizer.backend.select`)."""
+def connect(backend: Backend, settings: Settings, notice: Callable[[str], None] | None = None) -> ModelClient:
+    """A ModelClient over ``backend`` (see :func:`summarizer.backend.select`); ``notice`` gets the one
+    line --mode auto says (stderr by default)."""
     transport, sent_through = open_transport(backend, settings)
     # httpx (not openai 3's httpx2): backends' transports and the error table above are httpx's.
     http_client = httpx.Client(transport=sent_through, timeout=backend.timeout)
     client = openai.OpenAI(api_key=backend.api_key, base_url=backend.base_url, timeout=backend.timeout,
                            max_retries=0, http_client=http_client)
-    return ModelClient(backend=backend, settings=settings, openai_client=client, transport=transport)
+    return ModelClient(backend=backend, settings=settings, openai_client=client, transport=transport,
+                       notice=notice or _stderr)

@@ -51,8 +51,9 @@ ProgressHook = Callable[[str, "Outcome | None"], None]  # (event, outcome): "sta
 class BriefRunner:
     """Extraction with caching, for one configuration. Reusable across calls (the model stays loaded)."""
 
-    def __init__(self, settings: Settings, *, model: ModelClient | None = None):
+    def __init__(self, settings: Settings, *, model: ModelClient | None = None, quiet: bool = False):
         self.settings = settings
+        self.quiet = quiet  # no notices on stderr (the way --mode auto chose)
         self.prompt = prompts.load(settings.prompt)
         self.cache = BriefCache(settings.cache_dir)
         if settings.use_cache:
@@ -84,7 +85,7 @@ class BriefRunner:
             if self._model is None:
                 from . import llm  # the model clients load only when a brief is not in the cache
 
-                self._model = llm.connect(self.backend, self.settings)
+                self._model = llm.connect(self.backend, self.settings, notice=(lambda line: None) if self.quiet else None)
         return Extractor(self._model, self.prompt, self.settings)
 
     @property

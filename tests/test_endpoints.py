@@ -92,6 +92,8 @@ def test_auto_falls_back_to_the_compact_grammar_on_llama_cpp_and_remembers_it(en
         assert again.exit_code == 0, again.output
         assert all("grammar" in r for r in srv.requests[sent:])
         assert "as remembered in" in again.stderr
+        quiet = invoke(["brief", SEED_000, "-q", "--refresh"], env)  # -q: the notice too is left out
+        assert quiet.exit_code == 0 and quiet.stderr == "", quiet.stderr
 
 
 @pytest.mark.parametrize("grammar", ["ignored", "absent"])
