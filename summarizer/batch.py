@@ -97,9 +97,10 @@ def submit(paths: list[str], settings: Settings, folder: Path, log: Any = print)
         if prompt.follow_ups:
             raise ConfigError(f"{prompt.ref} asks follow-up questions, which a batch cannot; "
                               "use a single-call prompt such as --prompt brief@v1")
+        way = endpoint.way_name(settings)
+        if way not in ("tools", "json_schema"):  # by name: grammar & co. share json_schema's instructor mode
+            raise ConfigError(f"batch jobs support --mode tools or json_schema, not {way}")
         mode = endpoint.mode_value(settings)
-        if mode not in (endpoint.MODE_VALUES["tools"], endpoint.MODE_VALUES["json_schema"]):
-            raise ConfigError("batch jobs support --mode tools or json_schema")
         state = BatchState(prompt=prompt.ref, model=settings.model or DEFAULT_REMOTE_MODEL,
                            base_url=settings.base_url, mode=mode)
         cache, ident = BriefCache(settings.cache_dir), endpoint.identity(settings)

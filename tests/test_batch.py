@@ -78,6 +78,15 @@ def test_a_prompt_with_follow_ups_is_refused(server: ScriptedServer, tmp_path: P
         batch.submit([str(SEEDS)], _settings(server, tmp_path, prompt="brief@v3"), tmp_path / "s")
 
 
+@pytest.mark.parametrize("mode", ["grammar", "json_object_schema", "guided_json"])
+def test_a_server_specific_mode_is_refused_not_sent_as_json_schema(server: ScriptedServer, tmp_path: Path, mode: str):
+    settings = _settings(server, tmp_path)
+    settings.mode = mode
+    with pytest.raises(ConfigError, match=f"support --mode tools or json_schema, not {mode}"):
+        batch.submit([str(SEEDS)], settings, tmp_path / "s")
+    assert not server.calls  # nothing uploaded
+
+
 def test_a_saved_page_in_a_batch_is_collected_from_its_text_not_its_html(server: ScriptedServer, tmp_path: Path):
     """collect grounds replies in the text the request carried; a page's HTML is not that text."""
     settings, state = _settings(server, tmp_path), tmp_path / "state"
