@@ -50,6 +50,9 @@ class Endpoint:
         # response_format first (Ollama >= 0.5, vLLM, llama-server), falling back when refused.
         self.default_way = "tools" if self.base_url is None else "json_schema"
         self.probes = settings.mode == "auto" and self.base_url is not None
+        if settings.mode == "grammar" and not structured.grammar_available():
+            raise ConfigError("--mode grammar: the grammar is made with llama-cpp-python, which is not installed "
+                              "(pip install 'summarizer[local]'), or use --mode json_object_schema")
         self.context_window = settings.context_tokens
         self.workers = settings.concurrency
         from .ledger import price_of

@@ -218,3 +218,14 @@ def test_guided_json_sends_vllms_parameter_instead_of_response_format(env):
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["meetings"]
     assert all("properties" not in json.dumps(r["messages"]) for r in srv.requests)
+
+
+def test_grammar_mode_without_llama_cpp_python_is_one_line_and_exit_2(env, monkeypatch):
+    monkeypatch.setattr(structured, "grammar_available", lambda: False)  # a client-only install
+    with ScriptedServer(responder=llama_cpp_like()) as srv:
+        env["OPENAI_BASE_URL"] = srv.url
+        result = invoke(["brief", SEED_004, "--mode", "grammar"], env)
+        assert result.exit_code == 2, result.output
+        assert "--mode grammar" in result.stderr and "llama-cpp-python" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and not srv.requests
+        assert structured.chain("json_schema") == ["json_schema", "json_object_schema", "json"]  # auto skips it
