@@ -100,7 +100,7 @@ def submit(paths: list[str], settings: Settings, folder: Path, log: Any = print)
         way = endpoint.way_name(settings)
         if way not in ("tools", "json_schema"):  # by name: grammar & co. share json_schema's instructor mode
             raise ConfigError(f"batch jobs support --mode tools or json_schema, not {way}")
-        mode = endpoint.mode_value(settings)
+        mode = endpoint.MODE_VALUES[way]
         state = BatchState(prompt=prompt.ref, model=settings.model or DEFAULT_REMOTE_MODEL,
                            base_url=settings.base_url, mode=mode)
         cache, ident = BriefCache(settings.cache_dir), endpoint.identity(settings)

@@ -78,11 +78,6 @@ def way_name(settings: Settings) -> str:
     return settings.mode if settings.mode != "auto" else select(settings).default_way
 
 
-def mode_value(settings: Settings) -> str:
-    """The instructor Mode value of :func:`way_name` (batch requests are built from it)."""
-    return MODE_VALUES[way_name(settings)]
-
-
 def identity(settings: Settings) -> dict[str, Any]:
     """What, besides article and prompt, decides a brief: part of every cache key."""
     return select(settings).identity()

@@ -237,7 +237,8 @@ class ModelClient:
     def where(self) -> str:
         return self.backend.base_url or "the OpenAI API"
 
-    def _record_usage(self, response: Any) -> None:
+    def _on_response(self, response: Any) -> None:
+        """Each reply's text (for _honoured) and usage (for the ledger), re-asks included."""
         choices = getattr(response, "choices", None) or []
         self._local.content = getattr(getattr(choices[0], "message", None), "content", None) if choices else None
         attempts = getattr(self._local, "attempts", None)
@@ -265,7 +266,7 @@ class ModelClient:
                 mode = Mode(spec.instructor_mode)
                 client = instructor.Instructor(client=self.openai_client,
                                                create=instructor.patch(create=create, mode=mode), mode=mode)
-                client.on("completion:response", self._record_usage)  # usage of every attempt
+                client.on("completion:response", self._on_response)  # every attempt
                 self._clients[way] = client
             return self._clients[way]
 
@@ -301,7 +302,7 @@ class ModelClient:
     def _honoured(self, way: str) -> bool:
         """While probing, a ``grammar`` reply must be compact: a server that ignores the field (it is
         not OpenAI's) decodes freely, and that way then counts as refused."""
-        if way != "grammar" or self._settled or way == self._remembered or self.settings.mode != "auto":
+        if way != "grammar" or not self.backend.probes or self._settled or way == self._remembered:
             return True
         return is_compact_json(getattr(self._local, "content", None) or "")
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import areas, enrich, grounding, invitations, repair, vocabulary
 from .identity import named_at, same_person, surname_key
-from .schema import AgreedArea, Brief
+from .schema import AgreedArea, Brief, Participant
 
 
 @dataclass
@@ -67,10 +67,8 @@ def split_calls(brief: Brief, ctx: Context) -> None:
     meetings = []
     for meeting in brief.meetings:
         people = meeting.participants
-        sides = {grounding.name_key(repair.international_body(p.name, p.title, ctx.grounds)
-                                    or repair.country_name(p.country) or "") for p in people}
         call = meeting.format in ("phone", "video")
-        if len(people) < 3 or _conference(ctx.grounds) or not (call or (len(sides) == len(people) and "" not in sides)):
+        if len(people) < 3 or _conference(ctx.grounds) or not (call or _one_country_each(people, ctx.grounds)):
             meetings.append(meeting)
             continue
         caller = min(people, key=lambda p: _or_end(named_at(p.name, ctx.grounds), ctx.grounds))
@@ -81,6 +79,12 @@ def split_calls(brief: Brief, ctx: Context) -> None:
         ctx.warnings.append(f"split a {kind} of {len(people)} people into {len(people) - 1} {kind}s with "
                             f"{caller.name}")
     brief.meetings = meetings
+
+
+def _one_country_each(people: list[Participant], text: str) -> bool:
+    """Every person's country (or international body) is known, and no two share one."""
+    sides = [repair.international_body(p.name, p.title, text) or repair.country_name(p.country) for p in people]
+    return all(sides) and len({grounding.name_key(s) for s in sides}) == len(people)
 
 
 def _conference(text: str) -> bool:

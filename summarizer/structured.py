@@ -69,13 +69,17 @@ def is_compact_json(text: str) -> bool:
     return text.startswith("{") and not in_string
 
 
+def _with_extra_body(kwargs: Kwargs, **fields: Any) -> Kwargs:
+    """The request with ``fields`` added to the body fields the openai client sends as they are."""
+    return {**kwargs, "extra_body": {**(kwargs.get("extra_body") or {}), **fields}}
+
+
 def _grammar(kwargs: Kwargs) -> Kwargs:
     """llama.cpp servers: the compact grammar in the request's ``grammar`` field, no response_format
     (llama-cpp-python would build its own grammar from a json_object response_format instead)."""
     schema = kwargs["response_format"]["json_schema"]["schema"]
     rest = {k: v for k, v in kwargs.items() if k != "response_format"}
-    return {**rest, "extra_body": {**(kwargs.get("extra_body") or {}), **_LLAMA_CPP_SAMPLING,
-                                   "grammar": compact_grammar(schema)}}
+    return _with_extra_body(rest, **_LLAMA_CPP_SAMPLING, grammar=compact_grammar(schema))
 
 
 # llama.cpp servers sample with a repetition penalty by default (llama-cpp-python's server: 1.1), which
@@ -87,15 +91,15 @@ _LLAMA_CPP_SAMPLING = {"repeat_penalty": 1.0}
 def _json_object_schema(kwargs: Kwargs) -> Kwargs:
     """llama.cpp servers (llama-cpp-python's, and llama-server before json_schema support)."""
     schema = kwargs["response_format"]["json_schema"]["schema"]
-    return {**kwargs, "response_format": {"type": "json_object", "schema": schema},
-            "extra_body": {**(kwargs.get("extra_body") or {}), **_LLAMA_CPP_SAMPLING}}
+    return _with_extra_body({**kwargs, "response_format": {"type": "json_object", "schema": schema}},
+                            **_LLAMA_CPP_SAMPLING)
 
 
 def _guided_json(kwargs: Kwargs) -> Kwargs:
     """vLLM's own parameter (older vLLM releases refuse OpenAI's json_schema response_format)."""
     schema = kwargs["response_format"]["json_schema"]["schema"]
     rest = {k: v for k, v in kwargs.items() if k != "response_format"}
-    return {**rest, "extra_body": {**(kwargs.get("extra_body") or {}), "guided_json": schema}}
+    return _with_extra_body(rest, guided_json=schema)
 
 
 @dataclass(frozen=True)
