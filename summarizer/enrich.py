@@ -212,7 +212,7 @@ def value(text: str | None) -> str | None:
 
 
 def clean_name(name: str, country: str | None) -> str:
-    """'Kazakh Prime Minister Olzhas Bektenov' -> 'Olzhas Bektenov': drop leading country word, office, honorific.
+    """'Ruritanian Prime Minister Jan Novak' -> 'Jan Novak': drop leading country word, office, honorific.
 
     Returns '' when the "name" is only an office ('Chairman of the National Security Council')."""
     words = name.split()

@@ -23,7 +23,7 @@ def _resolve_person(words: str | None, people: list[Participant], text: str) -> 
     key = grounding.name_key(words)
     named = [p for p in people if surname_key(p.name) in key.split()]
     if len(named) == 1:
-        return named[0].name  # "Kazakh Prime Minister Olzhas Bektenov"
+        return named[0].name  # "Ruritanian Prime Minister Jan Novak"
     titled = [p for p in people if p.title and grounding.name_key(p.title) in key]
     if len(titled) == 1:
         return titled[0].name

@@ -6,7 +6,7 @@ Affairs Minister Jane Doe", "Ruritania's President John Roe") and then uses the 
 - honorifics ("Mr", "H.E.") and office words are stripped from the front of a name; an abbreviated
   title ("PM", "FM") becomes the title when the model gave none;
 - a name written short or misspelt is mapped to the fullest mention of that person in the article;
-- an office or a country written instead of a name ("Foreign Minister", "Pakistan") is mapped to the
+- an office or a country written instead of a name ("Foreign Minister", "Ruritania") is mapped to the
   one person the article names with that office (and country), if there is exactly one;
 - an organisation (an agency, a newspaper) or a name seen only in a byline is not a participant;
 - what still cannot be grounded in the article is dropped.
@@ -75,7 +75,7 @@ def _runs(text: str) -> list[tuple[int, list[str]]]:
             token = word.group()
             if not tokens:
                 start = match.start() + word.start()
-            tokens.append(token.rstrip(".,'\u2019"))  # "Guterres'": the possessive's apostrophe is no letter
+            tokens.append(token.rstrip(".,'\u2019"))  # "Novaks'": the possessive's apostrophe is no letter
             if token.endswith(".") and len(token) > 4 and grounding.name_key(token) not in abbreviated:
                 out.append((start, tokens))
                 tokens = []
@@ -129,7 +129,7 @@ def _is_body_or_country(words: str) -> bool:
 
 
 def titled_names(text: str) -> list[str]:
-    """The people ``text`` introduces with an office ("Belarusian Prime Minister Roman Golovchenko"): a
+    """The people ``text`` introduces with an office ("Ruritanian Prime Minister Jan Novak"): a
     capitalised run with no office word (an agency, a place) is not taken for a person."""
     return [m.name for m in mentions(text) if m.office and len(m.name.split()) >= 2]
 
@@ -184,7 +184,7 @@ def _by_office(office: str, country: str | None, text: str) -> str | None:
 
 
 def _in_apposition(office: str, text: str) -> str | None:
-    """"the Deputy Secretary-General of the United Nations, Amina Mohammed": the person named right
+    """"the Deputy Secretary-General of the United Nations, Jane Roe": the person named right
     after the office phrase as the article writes it."""
     phrase = " ".join(office.split())
     if len(phrase.split()) < 2:
@@ -197,7 +197,7 @@ def _in_apposition(office: str, text: str) -> str | None:
 
 def _person_words(run: str) -> str:
     """A capitalised run cut to a person's name: no honorific before it, nothing after a full stop
-    ("Dr. Amina Mohammed. The" -> "Amina Mohammed"; an initial such as "J." is kept)."""
+    ("Dr. Jane Roe. The" -> "Jane Roe"; an initial such as "J." is kept)."""
     tokens = run.split()
     tokens = tokens[_is_honorific(tokens):]
     for i, token in enumerate(tokens):
@@ -209,7 +209,7 @@ def _person_words(run: str) -> str:
 
 def _looks_like_a_name(name: str) -> bool:
     """Capitalised words and name particles only, none of them an office: "Secretary-General of the United
-    Nations", "of the United Nations" and "Emigration and Egyptian Expatriates" are not names of people."""
+    Nations", "of the United Nations" and "Trade and Ruritanian Expatriates" are not names of people."""
     for token in name.split():
         if re.fullmatch(_PARTICLES, token):
             continue
@@ -270,8 +270,8 @@ def _places(name: str, text: str) -> list[int]:
 
 
 def _names_a_country(name: str, country: str | None, text: str) -> bool:
-    """'Pakistan' where a name belongs: the participant's country, or a word the article writes before an
-    office as a country ("Pakistan's Prime Minister")."""
+    """'Ruritania' where a name belongs: the participant's country, or a word the article writes before an
+    office as a country ("Ruritania's Prime Minister")."""
     if country and (grounding.name_key(name) == grounding.name_key(country) or enrich.country_word(name, country)):
         return True
     key = grounding.name_key(name)

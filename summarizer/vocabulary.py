@@ -67,7 +67,7 @@ def country_names() -> dict[str, str]:
 
 
 def is_country(words: str) -> bool:
-    """``words`` name a country ("Pakistan", "the United States", "Britain"): ISO 3166 names (pycountry)
+    """``words`` name a country ("Norway", "the United States", "Britain"): ISO 3166 names (pycountry)
     and the other ways news writes one (countries.toml)."""
     import pycountry  # imported when first needed: it loads its whole database
 

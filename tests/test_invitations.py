@@ -9,15 +9,15 @@ from summarizer import steps
 from summarizer.schema import Brief, Meeting, MeetingDate, Participant, Venue
 from summarizer.shapes import InvitationDraft, InvitationsDraft
 
-GOVERNMENT = """Norway invites Chilean minister to Oslo
-SANTIAGO - Norway has formally invited Chile's Foreign Minister Ana Ruiz to visit Oslo.
+GOVERNMENT = """Norway invites Uruguayan minister to Oslo
+MONTEVIDEO - Norway has formally invited Uruguay's Foreign Minister Ana Ruiz to visit Oslo.
 The invitation was handed over by the Norwegian ambassador, Lars Berg, at a meeting with Ruiz on Monday.
 Ruiz and Berg agreed to expand trade.
 """
 
 TWO_MINISTERS = """Ministers meet in Geneva
-GENEVA - Chilean Foreign Minister Ana Ruiz met her Norwegian counterpart Per Lund on Monday.
-Norwegian Prime Minister Kari Dahl has invited Chilean President Tomas Vera to pay a state visit to Oslo.
+GENEVA - Uruguayan Foreign Minister Ana Ruiz met her Norwegian counterpart Per Lund on Monday.
+Norwegian Prime Minister Kari Dahl has invited Uruguayan President Tomas Vera to pay a state visit to Oslo.
 During the meeting, the Norwegian foreign minister also invited Ruiz to visit Oslo next year.
 """
 
@@ -35,18 +35,18 @@ def _pairs(brief: Brief) -> list[tuple[str | None, str]]:
 
 @pytest.mark.parametrize("model_inviter", ["Lars Berg", None])
 def test_a_country_as_subject_is_its_government_not_the_messenger(model_inviter):
-    brief = _brief(GOVERNMENT, [("Ana Ruiz", "Foreign Minister", "Chile"), ("Lars Berg", "Ambassador", "Norway")],
+    brief = _brief(GOVERNMENT, [("Ana Ruiz", "Foreign Minister", "Uruguay"), ("Lars Berg", "Ambassador", "Norway")],
                    [InvitationDraft(inviter=model_inviter, invitee="Ana Ruiz", event="visit to Oslo", place=None, when=None)])
     assert _pairs(brief) == [("Government of Norway", "Ana Ruiz")]
 
 
 def test_an_office_and_country_word_pick_the_inviter_among_two_ministers():
-    people = [("Ana Ruiz", "Foreign Minister", "Chile"), ("Per Lund", "Foreign Minister", "Norway")]
+    people = [("Ana Ruiz", "Foreign Minister", "Uruguay"), ("Per Lund", "Foreign Minister", "Norway")]
     brief = _brief(TWO_MINISTERS, people, [InvitationDraft(inviter="Kari Dahl", invitee="Ana Ruiz", event="visit", place=None, when=None)])
     assert _pairs(brief) == [("Per Lund", "Ana Ruiz")]
 
 
 def test_a_person_named_as_subject_is_the_inviter_even_when_absent_from_the_meeting():
-    people = [("Ana Ruiz", "Foreign Minister", "Chile"), ("Per Lund", "Foreign Minister", "Norway")]
+    people = [("Ana Ruiz", "Foreign Minister", "Uruguay"), ("Per Lund", "Foreign Minister", "Norway")]
     brief = _brief(TWO_MINISTERS, people, [InvitationDraft(inviter=None, invitee="Tomas Vera", event="state visit", place=None, when=None)])
     assert _pairs(brief) == [("Kari Dahl", "Tomas Vera")]

@@ -147,7 +147,7 @@ def test_an_office_in_apposition_a_body_and_a_style_are_read_as_news_writes_them
 
 
 BODIES = """UN chief meets envoys
-NEW YORK - UN Secretary-General Maria Lopes met French President Jean Martin and Chile's ambassador to the UN,
+NEW YORK - UN Secretary-General Maria Lopes met French President Jean Martin and Uruguay's ambassador to the UN,
 Jose Paz, on Monday. Minister for EU Affairs Eva Sand joined them.
 """
 
@@ -155,12 +155,12 @@ Jose Paz, on Monday. Minister for EU Affairs Eva Sand joined them.
 def test_an_international_bodys_officials_have_the_body_as_country_and_envoys_keep_theirs():
     meeting = Meeting(participants=[Participant(name="Maria Lopes", title="Secretary-General", country="Portugal"),
                                     Participant(name="Jean Martin", title="French President", country="France"),
-                                    Participant(name="Jose Paz", title="ambassador to the UN", country="Chile"),
+                                    Participant(name="Jose Paz", title="ambassador to the UN", country="Uruguay"),
                                     Participant(name="Eva Sand", title="Minister for EU Affairs", country="Sweden")],
                       venue=Venue(city="New York", country="USA"), date=MeetingDate(text="on Monday"))
     brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=BODIES, grounds=BODIES))
     people = {p.name: (p.title, p.country) for m in brief.meetings for p in m.participants}
     assert people == {"Maria Lopes": ("Secretary-General", "United Nations"),  # "UN" written before the name
                       "Jean Martin": ("President", "France"),  # a country adjective sharing no long prefix
-                      "Jose Paz": ("ambassador to the UN", "Chile"), "Eva Sand": ("Minister for EU Affairs", "Sweden")}
+                      "Jose Paz": ("ambassador to the UN", "Uruguay"), "Eva Sand": ("Minister for EU Affairs", "Sweden")}
     assert {m.venue.country for m in brief.meetings} == {"United States"}
