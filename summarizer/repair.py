@@ -107,13 +107,17 @@ def mentions(text: str) -> tuple[Mention, ...]:
         while start < len(tokens) - 1 and (re.search(r"['\u2019]s$", tokens[start])
                                            or grounding.name_key(tokens[start]) in _FUNCTION_WORDS):
             start += 1  # "Ruritania's Sheikh Omar": a possessive ends the words before a name
+        if start:
+            start += _institution_end(tokens[start:])  # "National Assembly Jan Novak": "National" is an office word
         name, before = tokens[start:], tokens[:start]
         office = [t for t in before if (_is_office(t) and grounding.name_key(t) not in _CONNECTORS)
                   or grounding.name_key(t) in enrich.ABBREVIATED_TITLES]
         first_office = next((k for k, t in enumerate(before) if t in office), len(before))
         country = before[first_office - 1] if first_office >= 1 else ""
         if not office and len(name) >= 3 and re.search(r"\bof\s+(?:the\s+)?$", text[:start_at]):
-            name = name[1:]  # "Council of Ruritania Jan Novak": the first word ends the office phrase
+            # "Council of Ruritania Jan Novak", "Speaker of the National Assembly Jan Novak": the words up to
+            # the institution's last word, else the first word, end the office phrase.
+            name = name[_institution_end(name) or 1:]
         if not name or sum(t[0].isupper() for t in name) > (6 if office else 4):
             continue
         if len(name) == 1 and not any(grounding.name_key(t) in title_words for t in office):
@@ -122,6 +126,13 @@ def mentions(text: str) -> tuple[Mention, ...]:
             continue  # "Secretary-General of the United Nations": the office's body, not a person
         found.append(Mention(" ".join(name), " ".join(office), country))
     return tuple(found)
+
+
+def _institution_end(tokens: list[str]) -> int:
+    """After an office, how many leading words finish the name of its institution ("... of the National
+    Assembly Jan Novak": "National Assembly"), when a name still follows them; else 0."""
+    ends = [i + 1 for i, t in enumerate(tokens[:-1]) if grounding.name_key(t) in vocabulary.words().institution_words]
+    return ends[-1] if ends else 0
 
 
 def _is_body_or_country(words: str) -> bool:
@@ -305,6 +316,9 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
             stripped.append(tokens.pop(0))
         else:
             break
+    if stripped:
+        cut = _institution_end(tokens)
+        stripped, tokens = stripped + tokens[:cut], tokens[cut:]
     name = " ".join(tokens)
     if name and country and grounding.name_key(country).endswith(" " + grounding.name_key(name)):
         name = ""  # "... of the United Nations": the rest of the country's or body's name, not a person's

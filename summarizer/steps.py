@@ -68,10 +68,11 @@ def split_calls(brief: Brief, ctx: Context) -> None:
     for meeting in brief.meetings:
         people = meeting.participants
         call = meeting.format in ("phone", "video")
-        if len(people) < 3 or _conference(ctx.grounds) or not (call or _one_country_each(people, ctx.grounds)):
+        separate = _separate_meetings(ctx.grounds)
+        if len(people) < 3 or _conference(ctx.grounds) or not (call or separate or _one_country_each(people, ctx.grounds)):
             meetings.append(meeting)
             continue
-        caller = min(people, key=lambda p: _or_end(named_at(p.name, ctx.grounds), ctx.grounds))
+        caller = min(people, key=lambda p: (-_sentences_naming(p, ctx), _or_end(named_at(p.name, ctx.grounds), ctx.grounds)))
         for other in (p for p in people if p is not caller):
             meetings.append(meeting.model_copy(deep=True, update={"participants": [caller.model_copy(deep=True),
                                                                                    other.model_copy(deep=True)]}))
@@ -87,9 +88,27 @@ def _one_country_each(people: list[Participant], text: str) -> bool:
     return all(sides) and len({grounding.name_key(s) for s in sides}) == len(people)
 
 
+def _separate_meetings(text: str) -> bool:
+    """The article says its meetings were separate ("held separate meetings with", "At the meetings")."""
+    return bool(re.search(r"\b(?:separate(?:ly)?|respectively|(?:the|series of|several|both) meetings)\b",
+                          text, re.IGNORECASE))
+
+
+def _sentences_naming(person: Participant, ctx: Context) -> int:
+    """In how many sentences the article names the person by any capitalised part of the name (an article
+    may call "Jan Kowalski Nowak" "Kowalski" or "Nowak")."""
+    parts = {grounding.name_key(w) for w in person.name.split() if w[:1].isupper() and len(w) > 2}
+    return max((sum(part in grounding.name_key(s.text).split() for s in ctx.sentences) for part in parts), default=0)
+
+
 def _conference(text: str) -> bool:
+    """The article reports a conference, a joint meeting or a summit (one yet to happen does not count)."""
+    done = " ".join(_without_future(s.text) for s in grounding.split_sentences(text))
+    # "the recent/next ... summit" is background, not where this meeting happened.
+    done = re.sub(r"\b(?:recent|last|previous|past|earlier|next|upcoming|forthcoming)\s+(?:[\w-]+\s+){0,4}summit",
+                  " ", done, flags=re.IGNORECASE)
     return bool(re.search(r"\b(?:conference|group|joint|trilateral|tripartite|three-way|multilateral)\s+"
-                          r"(?:phone\s+|video\s+)?(?:call|meeting|talks|summit)|\bsummit\b", text, re.IGNORECASE))
+                          r"(?:phone\s+|video\s+)?(?:call|meeting|talks|summit)|\bsummit\b", done, re.IGNORECASE))
 
 
 def _or_end(at: int | None, text: str) -> int:
@@ -99,7 +118,8 @@ def _or_end(at: int | None, text: str) -> int:
 
 def drop_bystanders(brief: Brief, ctx: Context) -> None:
     """In a meeting of three or more, whoever only reports it ("..., X said in a statement", "according to
-    X", a spokesperson) is not one of its participants."""
+    X", a spokesperson) or is named only in what is yet to happen ("X will visit ...") is not one of its
+    participants."""
     words = vocabulary.words()
     for meeting in brief.meetings:
         if len(meeting.participants) < 3:
@@ -110,8 +130,13 @@ def drop_bystanders(brief: Brief, ctx: Context) -> None:
             said = [s.text for s in ctx.sentences if surname in grounding.name_key(s.text).split()]
             reporting = bool(words.reporter_titles.search(person.title or "")) or (
                 bool(said) and all(_reports(person.name, s) for s in said))
+            expected = bool(said) and all(words.planned.search(s) and not words.held.search(_without_future(s))
+                                          for s in said)
             if reporting:
                 ctx.warnings.append(f"dropped participant {person.name!r}: reports the meeting, not in it")
+            elif expected:
+                ctx.warnings.append(f"dropped participant {person.name!r}: the article names them only in what "
+                                    "is yet to happen")
             else:
                 kept.append(person)
         meeting.participants = kept
@@ -124,7 +149,8 @@ def _reports(name: str, sentence: str) -> bool:
         return False
     after, before = sentence[at:at + 120], sentence[max(0, at - 60):at]
     words = vocabulary.words()
-    verb = words.attribution.search(after)
+    # "according to" after the name gives the sentence another source, not this person.
+    verb = next((v for v in words.attribution.finditer(after) if not v.group().lower().startswith("according")), None)
     return bool((verb and not words.held.search(after[:verb.start()]))
                 or re.search(r"according to\b[^.]*$", before, re.IGNORECASE))
 
@@ -254,7 +280,7 @@ def summarise(brief: Brief, ctx: Context) -> None:
     brief.summary = brief.summary or enrich.write_summary(brief)
 
 
-STEPS: tuple[Step, ...] = (repair_names, split_calls, drop_bystanders, drop_planned, merge_people, place_and_time, label_areas, attach_invitations, ground,
+STEPS: tuple[Step, ...] = (repair_names, drop_planned, drop_bystanders, split_calls, merge_people, place_and_time, label_areas, attach_invitations, ground,
                            merge, summarise)
 
 

@@ -19,6 +19,7 @@ _DIR = Path(__file__).resolve().parent / "vocab"
 class Words:
     office_words: frozenset[str]
     title_words: frozenset[str]
+    institution_words: frozenset[str]
     ranks: frozenset[str]
     honorifics: frozenset[str]  # as name keys: "h e", "his excellency"
     abbreviated_titles: dict[str, str]
@@ -43,6 +44,7 @@ def words() -> Words:
     return Words(
         office_words=frozenset(data["office_words"].split()),
         title_words=frozenset(data["title_words"].split()),
+        institution_words=frozenset(data["institution_words"].split()),
         ranks=frozenset(data["ranks"].split()),
         honorifics=honorifics,
         abbreviated_titles=dict(data["abbreviated_titles"]),

@@ -164,3 +164,44 @@ def test_an_international_bodys_officials_have_the_body_as_country_and_envoys_ke
                       "Jean Martin": ("President", "France"),  # a country adjective sharing no long prefix
                       "Jose Paz": ("ambassador to the UN", "Uruguay"), "Eva Sand": ("Minister for EU Affairs", "Sweden")}
     assert {m.venue.country for m in brief.meetings} == {"United States"}
+
+
+VISIT = """Minister concludes visit
+VALORIA - Foreign Minister Ana Lindqvist met with Speaker of the National Assembly Tomas Varga and Deputy Prime Minister Jon Ekberg in Valoria on Friday.
+At the meetings, Lindqvist and her hosts agreed to expand trade.
+"""
+
+
+@pytest.mark.parametrize("cue, meetings", [("At the meetings,", 2), ("At the meeting,", 1)])
+def test_a_visitor_meeting_hosts_in_separate_meetings_is_in_each(cue, meetings):
+    text = VISIT.replace("At the meetings,", cue)
+    meeting = _meeting(("Speaker of the National Assembly Tomas Varga", None, "Norland"),
+                       ("Ana Lindqvist", "Foreign Minister", "Sveaborg"), ("Jon Ekberg", "Deputy Prime Minister", "Norland"))
+    brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text))
+    if meetings == 2:
+        # The visitor is whoever the article names most, even when the model listed a host first.
+        assert sorted(map(sorted, _names(brief))) == [["Ana Lindqvist", "Jon Ekberg"], ["Ana Lindqvist", "Tomas Varga"]]
+    else:
+        assert sorted(_names(brief)[0]) == ["Ana Lindqvist", "Jon Ekberg", "Tomas Varga"]
+    varga = next(p for m in brief.meetings for p in m.participants if p.name == "Tomas Varga")
+    assert varga.title == "Speaker of the National Assembly"  # the institution's name is the office's, not his
+
+
+def test_a_person_named_only_in_what_is_to_come_is_not_in_the_calls_and_a_future_summit_splits_nothing():
+    text = ("President Eva Stone will attend the Northern Summit in Valoria in October.\n"
+            "This was announced after telephone talks between Foreign Minister Tom Gray and Foreign Minister "
+            "Ida Lund on Monday, according to the agency.\n"
+            "The same day, Gray also called his counterpart Omar Haddad.\n")
+    meeting = _meeting(("Eva Stone", "President", "Norland"), ("Tom Gray", "Foreign Minister", "Norland"),
+                       ("Ida Lund", "Foreign Minister", "Sveaborg"), ("Omar Haddad", "Foreign Minister", "Qadira"),
+                       format="phone")
+    brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text))
+    assert sorted(map(sorted, _names(brief))) == [["Ida Lund", "Tom Gray"], ["Omar Haddad", "Tom Gray"]]
+    assert any("Eva Stone" in w and "yet to happen" in w for w in brief.warnings)
+    assert not any("Ida Lund" in w and "reports the meeting" in w for w in brief.warnings)  # "according to" is another source
+
+
+def test_a_name_after_an_institutions_name_starts_after_it():
+    text = "He met the First Vice-President of the European Commission Jan Kowal and the Speaker of the State Council Mira Lis."
+    assert {m.name for m in repair.mentions(text)} >= {"Jan Kowal", "Mira Lis"}
+    assert not any("Commission" in m.name or "Council" in m.name for m in repair.mentions(text))
