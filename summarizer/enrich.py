@@ -285,7 +285,10 @@ def _same_meeting(a: Meeting, b: Meeting) -> bool:
     names_a = {surname_key(p.name) for p in a.participants}
     names_b = {surname_key(p.name) for p in b.participants}
     dates_agree = not a.date.text or not b.date.text or a.date.text.casefold() == b.date.text.casefold()
-    return names_a == names_b and dates_agree
+    # The same people in the same city are one meeting whatever dates a model read off the article's other
+    # sentences ("the statement issued on Friday"); the same pair meeting again elsewhere stays two.
+    same_city = bool(a.venue.city) and grounding.name_key(a.venue.city or "") == grounding.name_key(b.venue.city or "")
+    return names_a == names_b and (dates_agree or same_city)
 
 
 def merge_meetings(meetings: list[Meeting]) -> list[Meeting]:

@@ -73,6 +73,15 @@ def test_a_repeated_meeting_is_kept_once():
     assert "merged 3 repeated meeting(s)" in brief.warnings
 
 
+@pytest.mark.parametrize("cities, meetings", [(("Nairobi", "Nairobi"), 1), (("Nairobi", "Mombasa"), 2)])
+def test_the_same_people_on_two_dates_are_one_meeting_only_in_one_city(cities, meetings):
+    # A model reads a second date off another sentence ("the statement issued on Friday").
+    first, second = (_meeting(("John Roe", "President", "Kenya"), ("Priya Raman", None, "India")) for _ in cities)
+    first.venue.city, second.venue.city = cities
+    second.date.text = "on Friday"
+    assert len(_run(first, second).meetings) == meetings
+
+
 def test_a_call_of_three_is_the_first_named_persons_separate_calls():
     call = _meeting(("Li Wen", "Foreign Minister", "China"), ("Priya Raman", None, "India"),
                     ("Ann Kimani", "Deputy President", "Kenya"), format="phone")
