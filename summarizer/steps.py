@@ -72,7 +72,7 @@ def split_calls(brief: Brief, ctx: Context) -> None:
         if len(people) < 3 or _conference(ctx.grounds) or not (call or separate or _one_country_each(people, ctx.grounds)):
             meetings.append(meeting)
             continue
-        caller = min(people, key=lambda p: (-_sentences_naming(p, ctx), _or_end(named_at(p.name, ctx.grounds), ctx.grounds)))
+        caller = min(people, key=lambda p: _or_end(named_at(p.name, ctx.grounds), ctx.grounds))
         for other in (p for p in people if p is not caller):
             meetings.append(meeting.model_copy(deep=True, update={"participants": [caller.model_copy(deep=True),
                                                                                    other.model_copy(deep=True)]}))
@@ -92,13 +92,6 @@ def _separate_meetings(text: str) -> bool:
     """The article says its meetings were separate ("held separate meetings with", "At the meetings")."""
     return bool(re.search(r"\b(?:separate(?:ly)?|respectively|(?:the|series of|several|both) meetings)\b",
                           text, re.IGNORECASE))
-
-
-def _sentences_naming(person: Participant, ctx: Context) -> int:
-    """In how many sentences the article names the person by any capitalised part of the name (an article
-    may call "Jan Kowalski Nowak" "Kowalski" or "Nowak")."""
-    parts = {grounding.name_key(w) for w in person.name.split() if w[:1].isupper() and len(w) > 2}
-    return max((sum(part in grounding.name_key(s.text).split() for s in ctx.sentences) for part in parts), default=0)
 
 
 def _conference(text: str) -> bool:

@@ -188,7 +188,7 @@ def test_a_visitor_meeting_hosts_in_separate_meetings_is_in_each(cue, meetings):
                        ("Ana Lindqvist", "Foreign Minister", "Sveaborg"), ("Jon Ekberg", "Deputy Prime Minister", "Norland"))
     brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text))
     if meetings == 2:
-        # The visitor is whoever the article names most, even when the model listed a host first.
+        # The visitor is whoever the article names first, even when the model listed a host first.
         assert sorted(map(sorted, _names(brief))) == [["Ana Lindqvist", "Jon Ekberg"], ["Ana Lindqvist", "Tomas Varga"]]
     else:
         assert sorted(_names(brief)[0]) == ["Ana Lindqvist", "Jon Ekberg", "Tomas Varga"]
