@@ -3,6 +3,9 @@ every repair and drop said in the brief's warnings. Articles here are made up fo
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from summarizer import repair, steps
@@ -121,6 +124,10 @@ def test_mentions_read_office_and_country_before_a_name():
 def test_the_steps_are_recorded_by_name():
     assert steps.names()[0] == "repair_names" and steps.names()[-1] == "summarise"
     assert len(set(steps.names())) == len(steps.STEPS)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    flow = next(block for block in readme.split("```") if "──► steps ──►" in block)  # the flow diagram
+    listed = " ".join(flow.strip().splitlines()[1:])  # its step names, in order
+    assert [name.strip() for name in listed.split(",")] == steps.names()
 
 
 def test_a_meeting_only_announced_is_dropped_and_a_held_one_kept():
