@@ -50,23 +50,29 @@ def _role(person: str | None, sentence: str) -> str | None:
 _ACTIVE_INVITE = re.compile(r"(?<![Bb]een )(?<![Ww]as )(?<![Ww]ere )(?<![Bb]e )(?<![Ii]s )(?<![Aa]re )"
                             r"\b(?:(?:has|had|have)\s+)?(?:(?:also|formally|officially|personally|again)\s+)*invited\b")
 _CLAUSE_START = re.compile(r".*(?:^|[,;:\u2014\u2013(]|\s-\s|\band\b|\bthat\b|\bwhich\b)\s*", re.DOTALL)
+_ON_BEHALF_OF = re.compile(r"\bon behalf of\s+(?P<who>[^,;.]+)", re.IGNORECASE)
 _GOVERNMENT = re.compile(r"^(?:the\s+)?(?:government\s+of\s+)?(?P<country>.+?)(?:['\u2019]s)?(?:\s+government)?$",
                          re.IGNORECASE)
 
 
-def stated_inviter(invitee: str, sentences: list[grounding.Sentence], people: list[Participant]) -> str | None:
+def stated_inviter(invitee: str, sentences: list[grounding.Sentence], people: list[Participant],
+                   text: str = "") -> str | None:
     """Who the article says invited ``invitee``, from the first sentence in the active voice that has the
     invitee right after the verb: a person it names (by name, or by office and country among the
     participants), or the government of a country that is the subject ("Ruritania has invited ...").
     News often names a messenger in the sentence that reports the invitation ("the invitation was handed
-    over by the ambassador"); this is who made it. None when no such sentence names a subject."""
+    over by the ambassador"); this is who made it, and a messenger who invites "on behalf of" someone
+    invites for them. None when no such sentence names a subject."""
     for sentence in sentences:
         for verb in _ACTIVE_INVITE.finditer(sentence.text):
             at = named_at(invitee, sentence.text[verb.end():])
             if at is None or at > 60:
                 continue  # invites someone else
             subject = _CLAUSE_START.sub("", sentence.text[:verb.start()]).strip(" \"'\u201c\u201d")
-            who = _subject_person(subject, people, sentence.text)
+            principal = _ON_BEHALF_OF.search(sentence.text[verb.end():])
+            if principal:
+                subject = principal["who"]
+            who = _subject_person(subject, people, text or sentence.text)
             if who and not same_person(who, invitee):
                 return who
             country = _GOVERNMENT.match(subject)
@@ -89,7 +95,11 @@ def _subject_person(subject: str, people: list[Participant], text: str) -> str |
     if len(titled) == 1:
         return titled[0].name
     names = [m.name for m in repair.mentions(subject)]
-    return names[-1] if len(names) == 1 and grounding.name_in_text(names[-1], text) else None
+    if len(names) == 1 and grounding.name_in_text(names[-1], text):
+        return names[-1]
+    if re.fullmatch(r"[A-Z][\w'\u2019-]+", subject):  # a surname alone: the person the article names in full
+        return repair.fullest(subject, text)
+    return None
 
 
 def _oriented(inviter: str | None, invitee: str, sentence: str) -> tuple[str | None, str]:
@@ -160,7 +170,7 @@ def attach(meetings: list[Meeting], segments: list[list[grounding.Sentence]],
         if inviter and named_at(inviter, sentence.text) is None \
                 and not any(same_person(inviter, p.name) for p in meeting.participants):
             inviter = None  # neither at the meeting nor in the sentence: a guess
-        stated = stated_inviter(invitee, candidates, meeting.participants)
+        stated = stated_inviter(invitee, candidates, meeting.participants, text)
         if stated:
             inviter = stated
         others = [p.name for p in meeting.participants if not same_person(p.name, invitee)]

@@ -145,7 +145,7 @@ def titled_names(text: str) -> list[str]:
     return [m.name for m in mentions(text) if m.office and len(m.name.split()) >= 2]
 
 
-def _fullest(name: str, text: str) -> str | None:
+def fullest(name: str, text: str) -> str | None:
     """The fullest mention of the person ``name`` names: all its words, the same surname, most words."""
     key = grounding.name_key(name).split()
     if not key:
@@ -167,7 +167,7 @@ def _respelled(name: str, text: str) -> str | None:
     close = {m.name for m in mentions(text) if len(m.name.split()) >= 2
              and (fuzz.ratio(surname_key(m.name), surname) >= 85
                   or (len(key.split()) >= 2 and fuzz.ratio(grounding.name_key(m.name), key) >= 85))}
-    return _fullest(next(iter(close)), text) if len(close) == 1 else None
+    return fullest(next(iter(close)), text) if len(close) == 1 else None
 
 
 def _by_office(office: str, country: str | None, text: str) -> str | None:
@@ -184,7 +184,7 @@ def _by_office(office: str, country: str | None, text: str) -> str | None:
             continue
         if country and mention.country_word and not enrich.country_word(mention.country_word, country):
             continue
-        person = _fullest(mention.name, text) or mention.name
+        person = fullest(mention.name, text) or mention.name
         # "President" is exactly the office of "Ruritania's President John Roe", loosely that of a deputy.
         (exact if grounding.name_key(mention.office) == grounding.name_key(office) else loose).add(person)
     for found in (exact, loose):
@@ -291,7 +291,22 @@ def _names_a_country(name: str, country: str | None, text: str) -> bool:
 
 def _only_in_bylines(name: str, text: str) -> bool:
     lines = [line for line in text.splitlines() if grounding.name_in_text(name, line)]
-    return bool(lines) and all(vocabulary.words().byline.search(line) for line in lines)
+    return bool(lines) and all(vocabulary.words().byline.search(line) or _dated_byline(name, line) for line in lines)
+
+
+# What a byline holds besides the author: a date and a time ("Jan Novak 03.02.2017 07:29", "Jan Novak |
+# 5 March 2024, 10:15 GMT").
+_DATE_AND_TIME = re.compile(r"(?:[\d.:/,|\-\u2013\u2014\s]|\b(?:am|pm|gmt|utc|updated|published|jan|feb|mar|apr|may|"
+                            r"jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b)+", re.IGNORECASE)
+
+
+def _dated_byline(name: str, line: str) -> bool:
+    """A line that is the name and a date (a reporter's byline), not a sentence about the person."""
+    folded, key = grounding.fold(line), grounding.fold(name)
+    if key not in folded:
+        return False
+    rest = folded.replace(key, " ", 1).strip()
+    return bool(re.search(r"\d", rest)) and bool(_DATE_AND_TIME.fullmatch(rest))
 
 
 def repair_participant(person: Participant, text: str) -> tuple[Participant | None, str | None]:
@@ -340,7 +355,7 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
     resolved = None
     if name and not (country and grounding.name_key(name) == grounding.name_key(country)) \
             and grounding.name_in_text(name, text):
-        resolved = _fullest(name, text) or name
+        resolved = fullest(name, text) or name
     elif name:
         resolved = _respelled(name, text)
         if resolved:

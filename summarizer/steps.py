@@ -207,8 +207,12 @@ def place_and_time(brief: Brief, ctx: Context) -> None:
     city = enrich.dateline_city(ctx.text)
     for meeting in brief.meetings:
         venue = meeting.venue
-        venue.city = enrich.value(venue.city)
-        venue.country = repair.country_name(enrich.value(venue.country))  # "USA" -> "United States"
+        venue.city, venue.country = enrich.value(venue.city), enrich.value(venue.country)
+        if venue.city and "," in venue.city:  # "Nairobi, Kenya": a city with its country
+            town, _, rest = venue.city.partition(",")
+            if vocabulary.is_country(rest.strip()):
+                venue.city, venue.country = town.strip(), venue.country or rest.strip()
+        venue.country = repair.country_name(venue.country)  # "USA" -> "United States"
         occasion = enrich.value(venue.occasion)
         # An occasion is a named event ("Caspian Summit") stated in the article, not "summit" or "visit".
         named = occasion and any(c.isupper() for c in occasion) and grounding.name_in_text(occasion, ctx.grounds)

@@ -50,3 +50,16 @@ def test_a_person_named_as_subject_is_the_inviter_even_when_absent_from_the_meet
     people = [("Ana Ruiz", "Foreign Minister", "Uruguay"), ("Per Lund", "Foreign Minister", "Norway")]
     brief = _brief(TWO_MINISTERS, people, [InvitationDraft(inviter=None, invitee="Tomas Vera", event="state visit", place=None, when=None)])
     assert _pairs(brief) == [("Kari Dahl", "Tomas Vera")]
+
+
+ON_BEHALF = """Envoy invites president
+LIMA - Tomas Vera, an adviser to Peruvian President Rosa Quispe, met Chilean Foreign Minister Ana Ruiz on Monday.
+Vera invited Ruiz to visit Lima in May on behalf of Quispe.
+"""
+
+
+@pytest.mark.parametrize("model_inviter", ["Tomas Vera", "Peru", None])
+def test_a_messenger_inviting_on_behalf_of_someone_invites_for_them(model_inviter):
+    brief = _brief(ON_BEHALF, [("Tomas Vera", "adviser", "Peru"), ("Ana Ruiz", "Foreign Minister", "Chile")],
+                   [InvitationDraft(inviter=model_inviter, invitee="Ana Ruiz", event="visit to Lima", place="Lima", when="in May")])
+    assert _pairs(brief) == [("Rosa Quispe", "Ana Ruiz")]  # the surname alone is the person named in full

@@ -221,3 +221,29 @@ def test_a_name_after_an_institutions_name_starts_after_it():
     text = "He met the First Vice-President of the European Commission Jan Kowal and the Speaker of the State Council Mira Lis."
     assert {m.name for m in repair.mentions(text)} >= {"Jan Kowal", "Mira Lis"}
     assert not any("Commission" in m.name or "Council" in m.name for m in repair.mentions(text))
+
+
+def test_a_city_written_with_its_country_is_split():
+    meeting = _meeting(("John Roe", "President", "Kenya"), ("Priya Raman", None, "India"))
+    meeting.venue.city = "Mombasa, Kenya"
+    [kept] = _run(meeting).meetings
+    assert (kept.venue.city, kept.venue.country) == ("Mombasa", "Kenya")
+
+
+@pytest.mark.parametrize("news, kept", [
+    ("The visit of President Ann Lee to President Tom Gray scheduled for Friday has been postponed indefinitely.", 0),
+    ("President Ann Lee's visit to President Tom Gray was cancelled.", 0),
+    ("President Ann Lee received President Tom Gray on Friday; a second visit scheduled for May was postponed.", 1)])
+def test_a_visit_postponed_or_cancelled_is_no_meeting(news, kept):
+    text = f"{news}\nThe two presidents had hoped to sign a trade deal.\n"
+    meeting = _meeting(("Ann Lee", "President", None), ("Tom Gray", "President", None))
+    brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text))
+    assert len(brief.meetings) == kept
+
+
+def test_a_reporters_name_over_a_date_is_a_byline_not_a_participant():
+    text = "Minister meets envoy\nMara Lind 03.02.2017 07:29\nForeign Minister Ann Lee met Ambassador Tom Gray on Friday.\n"
+    meeting = _meeting(("Mara Lind", None, None), ("Ann Lee", "Foreign Minister", None), ("Tom Gray", "Ambassador", None))
+    brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text))
+    assert _names(brief) == [["Ann Lee", "Tom Gray"]]
+    assert any("Mara Lind" in w and "byline" in w for w in brief.warnings)
