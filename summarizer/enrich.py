@@ -15,7 +15,7 @@ import re
 from rapidfuzz import fuzz
 
 from . import grounding, vocabulary
-from .identity import same_person, surname_key
+from .identity import named_at, same_person, surname_key
 from .schema import Brief, Meeting, Participant
 
 _MONTHS = {m: i for i, m in enumerate(
@@ -281,23 +281,33 @@ def canonical(words: str | None, people: list[Participant]) -> str | None:
     return next((p.name for p in people if same_person(words, p.name)), words)
 
 
-def _same_meeting(a: Meeting, b: Meeting) -> bool:
+def _same_meeting(a: Meeting, b: Meeting, text: str) -> bool:
     names_a = {surname_key(p.name) for p in a.participants}
     names_b = {surname_key(p.name) for p in b.participants}
     dates_agree = not a.date.text or not b.date.text or a.date.text.casefold() == b.date.text.casefold()
-    # The same people in the same city are one meeting whatever dates a model read off the article's other
-    # sentences ("the statement issued on Friday"); the same pair meeting again elsewhere stays two.
+    # The same people in the same city are one meeting when only one of the two dates is written beside
+    # them: a small model reads the other off another sentence ("the statement issued on Friday").
     same_city = bool(a.venue.city) and grounding.name_key(a.venue.city or "") == grounding.name_key(b.venue.city or "")
-    return names_a == names_b and (dates_agree or same_city)
+    return names_a == names_b and (dates_agree or (same_city and _dated_here(a, text) != _dated_here(b, text)))
 
 
-def merge_meetings(meetings: list[Meeting]) -> list[Meeting]:
+def _dated_here(meeting: Meeting, text: str) -> bool:
+    """The meeting's date words are in a sentence that names one of its people."""
+    when = grounding.fold(meeting.date.text or "")
+    return bool(when) and any(when in grounding.fold(s.text) and any(named_at(p.name, s.text) is not None
+                                                                      for p in meeting.participants)
+                              for s in grounding.split_sentences(text))
+
+
+def merge_meetings(meetings: list[Meeting], text: str = "") -> list[Meeting]:
     merged: list[Meeting] = []
     for meeting in meetings:
-        twin = next((m for m in merged if _same_meeting(m, meeting)), None)
+        twin = next((m for m in merged if _same_meeting(m, meeting, text)), None)
         if twin is None:
             merged.append(meeting)
             continue
+        if _dated_here(meeting, text) and not _dated_here(twin, text):
+            twin.date = meeting.date  # the date the article writes beside them
         known = {a.area for a in twin.agreed_areas}
         twin.agreed_areas += [a for a in meeting.agreed_areas if a.area not in known]
         twin.invitations += meeting.invitations

@@ -109,6 +109,8 @@ def mentions(text: str) -> tuple[Mention, ...]:
             start += 1  # "Ruritania's Sheikh Omar": a possessive ends the words before a name
         if start:
             start += _institution_end(tokens[start:])  # "National Assembly Jan Novak": "National" is an office word
+        while 0 < start < len(tokens) and _is_particle(tokens[start]):
+            start -= 1  # "Prince Sultan bin Saad": "Sultan" is a name here, not an office
         name, before = tokens[start:], tokens[:start]
         office = [t for t in before if (_is_office(t) and grounding.name_key(t) not in _CONNECTORS)
                   or grounding.name_key(t) in enrich.ABBREVIATED_TITLES]
@@ -118,7 +120,7 @@ def mentions(text: str) -> tuple[Mention, ...]:
             # "Council of Ruritania Jan Novak", "Speaker of the National Assembly Jan Novak": the words up to
             # the institution's last word, else the first word, end the office phrase.
             name = name[_institution_end(name) or 1:]
-        if not name or sum(t[0].isupper() for t in name) > (6 if office else 4):
+        if not name or sum(t[0].isupper() and not _is_particle(t) for t in name) > (6 if office else 4):
             continue
         if len(name) == 1 and not any(grounding.name_key(t) in title_words for t in office):
             continue  # one capitalised word with no office before it: a place, a month, a sentence's start
@@ -126,6 +128,10 @@ def mentions(text: str) -> tuple[Mention, ...]:
             continue  # "Secretary-General of the United Nations": the office's body, not a person
         found.append(Mention(" ".join(name), " ".join(office), country))
     return tuple(found)
+
+
+def _is_particle(token: str) -> bool:
+    return bool(re.fullmatch(_PARTICLES, token, re.IGNORECASE))
 
 
 def _institution_end(tokens: list[str]) -> int:
@@ -221,12 +227,15 @@ def _person_words(run: str) -> str:
 def _looks_like_a_name(name: str) -> bool:
     """Capitalised words and name particles only, none of them an office: "Secretary-General of the United
     Nations", "of the United Nations" and "Trade and Ruritanian Expatriates" are not names of people."""
-    for token in name.split():
+    tokens = name.split()
+    for i, token in enumerate(tokens):
         if re.fullmatch(_PARTICLES, token):
             continue
         if not token[0].isupper():
             return False
-        if any(part in vocabulary.words().office_words - _CONNECTORS for part in grounding.name_key(token).split()):
+        given = i + 1 < len(tokens) and _is_particle(tokens[i + 1])  # "Sultan bin Saad": a given name
+        if not given and any(part in vocabulary.words().office_words - _CONNECTORS
+                             for part in grounding.name_key(token).split()):
             return False
     return bool(name.split()) and not _is_body_or_country(re.sub(r"^(?:of\s+)?(?:the\s+)?", "", name))
 
@@ -334,6 +343,16 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
     if stripped:
         cut = _institution_end(tokens)
         stripped, tokens = stripped + tokens[:cut], tokens[cut:]
+    while stripped and tokens and _is_particle(tokens[0]):
+        tokens.insert(0, stripped.pop())  # "Prince Sultan bin Saad": "Sultan" is a name here
+    if tokens and not _looks_like_a_name(" ".join(tokens)):
+        # "Lao Foreign Minister Jan Novak", "ASEAN Secretary-General Jan Novak": a name after the office
+        # words, whatever country or body word the model wrote before them.
+        offices = [i for i, t in enumerate(tokens) if _is_office(t) or grounding.name_key(t) in enrich.ABBREVIATED_TITLES]
+        tail = tokens[offices[-1] + 1:] if offices else []
+        if tail and not _is_particle(tail[0]) and _looks_like_a_name(" ".join(tail)) \
+                and " ".join(tail) in titled_names(text):
+            stripped, tokens = stripped + tokens[:offices[-1] + 1], tail
     name = " ".join(tokens)
     if name and country and grounding.name_key(country).endswith(" " + grounding.name_key(name)):
         name = ""  # "... of the United Nations": the rest of the country's or body's name, not a person's

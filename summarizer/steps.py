@@ -72,14 +72,40 @@ def split_calls(brief: Brief, ctx: Context) -> None:
         if len(people) < 3 or _conference(ctx.grounds) or not (call or separate or _one_country_each(people, ctx.grounds)):
             meetings.append(meeting)
             continue
-        caller = min(people, key=lambda p: _or_end(named_at(p.name, ctx.grounds), ctx.grounds))
-        for other in (p for p in people if p is not caller):
+        caller = _lister(people, brief, ctx) or min(people, key=lambda p: _or_end(named_at(p.name, ctx.grounds),
+                                                                                  ctx.grounds))
+        for other in (p for p in people if not same_person(p.name, caller.name)):
             meetings.append(meeting.model_copy(deep=True, update={"participants": [caller.model_copy(deep=True),
                                                                                    other.model_copy(deep=True)]}))
         kind = "call" if call else "meeting"
-        ctx.warnings.append(f"split a {kind} of {len(people)} people into {len(people) - 1} {kind}s with "
-                            f"{caller.name}")
+        count = sum(not same_person(p.name, caller.name) for p in people)
+        ctx.warnings.append(f"split a {kind} of {len(people)} people into {count} {kind}s with {caller.name}")
     brief.meetings = meetings
+
+
+def _lister(people: list[Participant], brief: Brief, ctx: Context) -> Participant | None:
+    """Who the article says met these people: the subject of the sentences that report meeting them ("Jane
+    Roe also held talks with A, B and C", "Roe also met D"), a participant named before the verb, even
+    one the model left out of this meeting. None unless two of the people are reported so by one subject."""
+    held = vocabulary.words().held
+    everyone = [p for m in brief.meetings for p in m.participants]
+    votes: dict[str, list[Participant]] = {}
+    for person in people:
+        for sentence in ctx.sentences:
+            at = named_at(person.name, sentence.text)
+            verb = None if at is None else next(reversed([v for v in held.finditer(sentence.text) if v.start() < at]),
+                                                None)  # the verb that reports meeting this person
+            if verb is None:
+                continue
+            subjects = [(where, p) for p in everyone
+                        if (where := named_at(p.name, sentence.text[:verb.start()])) is not None
+                        and not same_person(p.name, person.name)]
+            if subjects:
+                subject = min(subjects, key=lambda x: x[0])[1]
+                votes.setdefault(grounding.name_key(subject.name), []).append(subject)
+            break
+    best = max(votes.values(), key=len, default=[])
+    return best[0] if len(best) >= 2 else None
 
 
 def _one_country_each(people: list[Participant], text: str) -> bool:
@@ -268,7 +294,7 @@ def ground(brief: Brief, ctx: Context) -> None:
 def merge(brief: Brief, ctx: Context) -> None:
     """One entry per meeting: the same people on agreeing dates are one meeting."""
     before = len(brief.meetings)
-    brief.meetings = enrich.merge_meetings(brief.meetings)
+    brief.meetings = enrich.merge_meetings(brief.meetings, ctx.grounds)
     if len(brief.meetings) < before:
         ctx.warnings.append(f"merged {before - len(brief.meetings)} repeated meeting(s)")
 

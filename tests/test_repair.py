@@ -78,7 +78,8 @@ def test_a_repeated_meeting_is_kept_once():
 
 @pytest.mark.parametrize("cities, meetings", [(("Nairobi", "Nairobi"), 1), (("Nairobi", "Mombasa"), 2)])
 def test_the_same_people_on_two_dates_are_one_meeting_only_in_one_city(cities, meetings):
-    # A model reads a second date off another sentence ("the statement issued on Friday").
+    # A model reads a second date off another sentence ("the statement issued on Friday"): only "on Monday"
+    # is written beside them. (Two dates neither written beside them stay two: test_grounding_enrich.)
     first, second = (_meeting(("John Roe", "President", "Kenya"), ("Priya Raman", None, "India")) for _ in cities)
     first.venue.city, second.venue.city = cities
     second.date.text = "on Friday"
@@ -247,3 +248,33 @@ def test_a_reporters_name_over_a_date_is_a_byline_not_a_participant():
     brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text))
     assert _names(brief) == [["Ann Lee", "Tom Gray"]]
     assert any("Mara Lind" in w and "byline" in w for w in brief.warnings)
+
+
+SIDELINES = """Minister meets counterparts
+Foreign Minister Ana Lindqvist is attending the regional ministers' meeting in Valoria.
+She held a meeting with the bloc's Secretary-General Omar Haddad.
+On the sidelines of the meeting, Lindqvist also held bilateral talks with Norlandic Foreign Minister Jon Ekberg and Sveaborgian Foreign Minister Ida Lund.
+Lindqvist also met with Qadiran Foreign Minister Ali Nasser Bin Rashid Al Tamimi.
+"""
+
+
+def test_the_person_who_held_the_talks_is_in_each_even_when_the_model_left_them_out():
+    # The model put the Secretary-General where the visitor belongs, in a list of her bilateral talks.
+    listed = _meeting(("Omar Haddad", "Secretary-General", "Union"), ("Jon Ekberg", "Foreign Minister", "Norland"),
+                      ("Ida Lund", "Foreign Minister", "Sveaborg"), ("Ali Nasser Bin Rashid Al Tamimi", None, "Qadira"))
+    first = _meeting(("Ana Lindqvist", "Foreign Minister", "Valoria"), ("Omar Haddad", "Secretary-General", "Union"))
+    brief = steps.run(Brief(article_id="x", meetings=[first, listed]), steps.Context(text=SIDELINES, grounds=SIDELINES))
+    assert sorted(map(sorted, _names(brief))) == [["Ali Nasser Bin Rashid Al Tamimi", "Ana Lindqvist"],
+                                                 ["Ana Lindqvist", "Ida Lund"], ["Ana Lindqvist", "Jon Ekberg"],
+                                                 ["Ana Lindqvist", "Omar Haddad"]]
+
+
+@pytest.mark.parametrize("written, country, name", [
+    ("H.H. Prince Sultan bin Saad Al Omari", None, "Sultan bin Saad Al Omari"),  # "Sultan" before "bin" is a name
+    ("Lao Foreign Minister Jon Ekberg", "Norland", "Jon Ekberg"),  # a country word the model did not match
+    ("Ali Nassar Bin Rashid Al Tamimi", None, "Ali Nasser Bin Rashid Al Tamimi"),  # capitalised particles, respelt
+])
+def test_styles_particles_and_stray_country_words_do_not_cost_a_name(written, country, name):
+    text = SIDELINES.replace("Norlandic", "Lao") + "He thanked H.H. Prince Sultan bin Saad Al Omari for his hospitality.\n"
+    repaired, _ = repair.repair_participant(Participant(name=written, country=country), text)
+    assert repaired is not None and repaired.name == name
