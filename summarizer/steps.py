@@ -168,8 +168,12 @@ def _reports(name: str, sentence: str) -> bool:
         return False
     after, before = sentence[at:at + 120], sentence[max(0, at - 60):at]
     words = vocabulary.words()
-    # "according to" after the name gives the sentence another source, not this person.
+    # "according to" after the name, or a verb with a subject of its own ("..., it said", "the ministry
+    # said"), gives the sentence another source, not this person.
     verb = next((v for v in words.attribution.finditer(after) if not v.group().lower().startswith("according")), None)
+    if verb and re.search(r"\b(?:it|he|she|they|we|ministry|office|agency|statement|government)\s*$",
+                          after[:verb.start()], re.IGNORECASE):
+        verb = None
     return bool((verb and not words.held.search(after[:verb.start()]))
                 or re.search(r"according to\b[^.]*$", before, re.IGNORECASE))
 
