@@ -38,6 +38,9 @@ def _role(person: str | None, sentence: str) -> str | None:
     verb = _INVITING.search(sentence)
     if at is None or verb is None:
         return None
+    if re.search(rf"\b{re.escape(grounding.fold(surname_key(person or '')))}\b[^.;,]{{0,25}}?\baccept\w*\s+"
+                 r"(?:an?|the|his|her|their)\s+(?:\w+\s+){0,2}invitation", grounding.fold(sentence)):
+        return "invitee"  # "X accepted an invitation": X was invited
     passive = re.search(r"invit\w*\s+(?:from|by|of)\b", sentence, re.IGNORECASE)
     if passive:  # the agent is the phrase right after from/by, up to a comma or "to"
         stop = re.search(r",|\bto\b|$", sentence[passive.end():])
@@ -153,6 +156,9 @@ def attach(meetings: list[Meeting], segments: list[list[grounding.Sentence]],
                         drafts: list[InvitationDraft], text: str) -> None:
     candidates = invitation_sentences(text)
     for inv in drafts:
+        if inv.inviter and vocabulary.is_country(inv.invitee) and not vocabulary.is_country(inv.inviter):
+            # A country is invited by no one in news: "X was invited by Ruritania", read the wrong way round.
+            inv = inv.model_copy(update={"inviter": inv.invitee, "invitee": inv.inviter})
         home = _invitation_home(inv, meetings, segments, candidates) if meetings else None
         if home is None:
             continue
@@ -173,6 +179,8 @@ def attach(meetings: list[Meeting], segments: list[list[grounding.Sentence]],
         stated = stated_inviter(invitee, candidates, meeting.participants, text)
         if stated:
             inviter = stated
+        elif inviter and vocabulary.is_country(inviter):
+            inviter = f"Government of {inviter}"  # "invited by Ruritania": a government, where no person is named
         others = [p.name for p in meeting.participants if not same_person(p.name, invitee)]
         if inviter is None and len(others) == 1 and len(others) < len(meeting.participants):
             inviter = others[0]  # "he invited X": the other side of a two-person meeting

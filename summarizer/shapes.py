@@ -208,7 +208,17 @@ def _assemble_meetings(draft: MeetingsDraft, answers: dict[str, BaseModel]) -> l
             date=MeetingDate(text=m.date), format=m.format,
         )
         for m in _all_meetings(draft, answers)
+        if m in draft.meetings or not _already_listed(m, draft.meetings)
     ]
+
+
+def _already_listed(meeting: MeetingDraft, listed: list[MeetingDraft]) -> bool:
+    """Asked only for meetings the list lacks, a model that names no one new repeats a listed meeting (often
+    with the time and place of another sentence)."""
+    def same(a: str, b: str) -> bool:  # the whole name, maybe after a title ("Minister Jan Novak"): two
+        a, b = grounding.name_key(a), grounding.name_key(b)  # Novaks of one article are two people
+        return bool(a and b) and (a == b or a.endswith(" " + b) or b.endswith(" " + a))
+    return any(all(any(same(p.name, q.name) for q in m.people) for p in meeting.people) for m in listed)
 
 
 # ---------------------------------------------------------------- conversion

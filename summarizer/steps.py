@@ -210,6 +210,14 @@ def merge_people(brief: Brief, ctx: Context) -> None:
     if len(brief.meetings) < before:
         ctx.warnings.append(f"dropped {before - len(brief.meetings)} meeting(s) that only summed up the others")
     enrich.complete_pairs(brief.meetings, ctx.grounds)
+    held = vocabulary.words().held
+    alone = [m for m in brief.meetings if len(m.participants) == 1
+             and not any(held.search(s.text) and named_at(m.participants[0].name, s.text) is not None
+                         for s in ctx.sentences)]
+    for meeting in alone:  # one official the article never says met anyone: a statement, a report, a trip
+        ctx.warnings.append(f"dropped a meeting with only {meeting.participants[0].name}: the article never "
+                            "says they met anyone")
+    brief.meetings = [m for m in brief.meetings if m not in alone]
     everyone = enrich.merge_people([p for m in brief.meetings for p in m.participants])
     for meeting in brief.meetings:
         people = enrich.merge_people(meeting.participants)

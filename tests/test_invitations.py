@@ -63,3 +63,25 @@ def test_a_messenger_inviting_on_behalf_of_someone_invites_for_them(model_invite
     brief = _brief(ON_BEHALF, [("Tomas Vera", "adviser", "Peru"), ("Ana Ruiz", "Foreign Minister", "Chile")],
                    [InvitationDraft(inviter=model_inviter, invitee="Ana Ruiz", event="visit to Lima", place="Lima", when="in May")])
     assert _pairs(brief) == [("Rosa Quispe", "Ana Ruiz")]  # the surname alone is the person named in full
+
+
+BY_A_COUNTRY = """Prime Minister invited to Oslo
+Prime Minister Tomas Vera has been invited by Norway to address a leaders' dialogue at the end of the month.
+The invitation was delivered in person by the visiting Norwegian envoy, Lars Berg, in Lima yesterday.
+Vera thanked Berg and said he would accept the invitation to attend the dialogue in Norway.
+"""
+
+
+def test_a_country_read_as_the_invitee_is_the_inviting_government():
+    brief = _brief(BY_A_COUNTRY, [("Tomas Vera", "Prime Minister", "Peru"), ("Lars Berg", "Envoy", "Norway")],
+                   [InvitationDraft(inviter="Prime Minister Tomas Vera", invitee="Norway", event="dialogue", place=None,
+                                    when=None)])
+    assert _pairs(brief) == [("Government of Norway", "Tomas Vera")]
+
+
+def test_whoever_accepts_an_invitation_is_the_invitee():
+    text = ("Ruritania's President Jan Novak met Foreign Minister Ana Ruiz in Oslo on Sunday, Novak accepting an "
+            "invitation to be the first president of Ruritania to visit Uruguay.\n")
+    brief = _brief(text, [("Jan Novak", "President", "Ruritania"), ("Ana Ruiz", "Foreign Minister", "Uruguay")],
+                   [InvitationDraft(inviter="Jan Novak", invitee="Ana Ruiz", event="visit to Uruguay", place=None, when=None)])
+    assert _pairs(brief) == [("Ana Ruiz", "Jan Novak")]

@@ -278,3 +278,45 @@ def test_styles_particles_and_stray_country_words_do_not_cost_a_name(written, co
     text = SIDELINES.replace("Norlandic", "Lao") + "He thanked H.H. Prince Sultan bin Saad Al Omari for his hospitality.\n"
     repaired, _ = repair.repair_participant(Participant(name=written, country=country), text)
     assert repaired is not None and repaired.name == name
+
+
+def test_a_call_named_with_it_said_is_not_reported_by_the_person_called():
+    text = ("Foreign Minister Tom Gray spoke by phone with his Norlandic and Sveaborgian counterparts on Tuesday.\n"
+            "Gray discussed trade during a call with Norland's Jon Ekberg, the ministry said.\n"
+            "Gray also spoke with Sveaborg's Ida Lund, it said.\n")
+    call = _meeting(("Tom Gray", "Foreign Minister", "Qadira"), ("Jon Ekberg", None, "Norland"),
+                    ("Ida Lund", None, "Sveaborg"), format="phone")
+    brief = steps.run(Brief(article_id="x", meetings=[call]), steps.Context(text=text, grounds=text))
+    assert sorted(map(sorted, _names(brief))) == [["Ida Lund", "Tom Gray"], ["Jon Ekberg", "Tom Gray"]]
+
+
+@pytest.mark.parametrize("sentence, kept", [
+    ("The ministry denied reports that Foreign Minister Tom Gray threatened to cut ties.", 0),
+    ("Foreign Minister Tom Gray met the visiting delegation on Monday.", 1),  # the model missed the other side
+])
+def test_one_official_alone_is_a_meeting_only_if_the_article_says_they_met_someone(sentence, kept):
+    brief = steps.run(Brief(article_id="x", meetings=[_meeting(("Tom Gray", "Foreign Minister", None))]),
+                      steps.Context(text=sentence, grounds=sentence))
+    assert len(brief.meetings) == kept
+
+
+def test_a_meeting_a_government_only_sought_is_no_meeting():
+    text = ("The government has decided to cancel a planned visit of Prime Minister Ann Lee to Norland.\n"
+            "Valoria had sought to hold a meeting between Lee and Norlandic President Tom Gray.\n")
+    meeting = _meeting(("Ann Lee", "Prime Minister", "Valoria"), ("Tom Gray", "President", "Norland"))
+    assert steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text)).meetings == []
+
+
+def test_a_follow_up_that_repeats_a_listed_meeting_adds_nothing():
+    from summarizer.shapes import SHAPES, MeetingsDraft
+    listed = {"people": [{"name": "Prime Minister Ann Lee", "title": None, "country": None},
+                         {"name": "Tom Gray", "title": None, "country": None}], "city": "Lima", "country": None,
+              "occasion": None, "date": "yesterday", "format": "in_person"}
+    again = {**listed, "people": [{"name": "Ann Lee", "title": None, "country": None}, listed["people"][1]], "city": "Quito"}
+    other = {**listed, "people": [{"name": "Ann Lee", "title": None, "country": None},
+                                  {"name": "Ida Gray", "title": None, "country": None}]}  # a namesake is someone new
+    draft = MeetingsDraft.model_validate({"meetings": [listed]})
+    more = MeetingsDraft.model_validate({"meetings": [again, other]})
+    brief = SHAPES["meetings"].assemble(draft, "x", "", {"more_meetings": more})
+    assert [[p.name for p in m.participants] for m in brief.meetings] == [["Prime Minister Ann Lee", "Tom Gray"],
+                                                                         ["Ann Lee", "Ida Gray"]]
