@@ -348,7 +348,8 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
     if tokens and not _looks_like_a_name(" ".join(tokens)):
         # "Lao Foreign Minister Jan Novak", "ASEAN Secretary-General Jan Novak": a name after the office
         # words, whatever country or body word the model wrote before them.
-        offices = [i for i, t in enumerate(tokens) if _is_office(t) or grounding.name_key(t) in enrich.ABBREVIATED_TITLES]
+        offices = [i for i, t in enumerate(tokens)
+                   if _is_office(t) or grounding.name_key(t) in enrich.ABBREVIATED_TITLES]
         tail = tokens[offices[-1] + 1:] if offices else []
         if tail and not _is_particle(tail[0]) and _looks_like_a_name(" ".join(tail)) \
                 and " ".join(tail) in titled_names(text):

@@ -59,17 +59,20 @@ def repair_names(brief: Brief, ctx: Context) -> None:
 
 def split_calls(brief: Brief, ctx: Context) -> None:
     """A call or a meeting is between two sides unless the article says otherwise: a "call" of three or
-    more people, or a meeting of three or more people each from a different country, is one person's
-    separate calls or meetings with each of the others ("held phone conversations with A and B", "hosted
-    the presidents of A and B in two separate meetings"). The one person is whoever the article names
-    first. A conference call, a trilateral meeting, or anything at a summit (where leaders also sit
-    together in sessions) stays one."""
+    more people, a meeting of three or more people each from a different country, or any meeting of three
+    or more where the article says its meetings were separate, is one person's separate calls or meetings
+    with each of the others ("held phone conversations with A and B", "hosted the presidents of A and B in
+    two separate meetings"). The one person is the subject who met them ("Jane Roe also held talks with A,
+    B and C"), even one the model left out, else whoever the article names first. A conference call, a
+    trilateral meeting, or anything at a summit held (where leaders also sit together in sessions) stays
+    one."""
     meetings = []
+    separate = _separate_meetings(ctx.grounds)
     for meeting in brief.meetings:
         people = meeting.participants
         call = meeting.format in ("phone", "video")
-        separate = _separate_meetings(ctx.grounds)
-        if len(people) < 3 or _conference(ctx.grounds) or not (call or separate or _one_country_each(people, ctx.grounds)):
+        if len(people) < 3 or _conference(ctx.grounds) \
+                or not (call or separate or _one_country_each(people, ctx.grounds)):
             meetings.append(meeting)
             continue
         caller = _lister(people, brief, ctx) or min(people, key=lambda p: _or_end(named_at(p.name, ctx.grounds),
@@ -210,14 +213,6 @@ def merge_people(brief: Brief, ctx: Context) -> None:
     if len(brief.meetings) < before:
         ctx.warnings.append(f"dropped {before - len(brief.meetings)} meeting(s) that only summed up the others")
     enrich.complete_pairs(brief.meetings, ctx.grounds)
-    held = vocabulary.words().held
-    alone = [m for m in brief.meetings if len(m.participants) == 1
-             and not any(held.search(s.text) and named_at(m.participants[0].name, s.text) is not None
-                         for s in ctx.sentences)]
-    for meeting in alone:  # one official the article never says met anyone: a statement, a report, a trip
-        ctx.warnings.append(f"dropped a meeting with only {meeting.participants[0].name}: the article never "
-                            "says they met anyone")
-    brief.meetings = [m for m in brief.meetings if m not in alone]
     everyone = enrich.merge_people([p for m in brief.meetings for p in m.participants])
     for meeting in brief.meetings:
         people = enrich.merge_people(meeting.participants)
@@ -235,6 +230,19 @@ def merge_people(brief: Brief, ctx: Context) -> None:
                  if grounding.name_key(s) != grounding.name_key(person.name) and grounding.name_in_text(s, ctx.grounds)),
                 key=lambda s: (len(s), s))
         meeting.participants = people
+
+
+def drop_alone(brief: Brief, ctx: Context) -> None:
+    """One official whom no one was found to have met is a meeting only where the article says they met
+    someone (the model missed the other side); else it reported a statement, a report or a trip."""
+    held = vocabulary.words().held
+    alone = [m for m in brief.meetings if len(m.participants) == 1
+             and not any(held.search(s.text) and named_at(m.participants[0].name, s.text) is not None
+                         for s in ctx.sentences)]
+    for meeting in alone:
+        ctx.warnings.append(f"dropped a meeting with only {meeting.participants[0].name}: the article never "
+                            "says they met anyone")
+    brief.meetings = [m for m in brief.meetings if m not in alone]
 
 
 def place_and_time(brief: Brief, ctx: Context) -> None:
@@ -315,8 +323,8 @@ def summarise(brief: Brief, ctx: Context) -> None:
     brief.summary = brief.summary or enrich.write_summary(brief)
 
 
-STEPS: tuple[Step, ...] = (repair_names, drop_planned, drop_bystanders, split_calls, merge_people, place_and_time, label_areas, attach_invitations, ground,
-                           merge, summarise)
+STEPS: tuple[Step, ...] = (repair_names, drop_planned, drop_bystanders, split_calls, merge_people, drop_alone,
+                           place_and_time, label_areas, attach_invitations, ground, merge, summarise)
 
 
 def names() -> list[str]:
