@@ -247,13 +247,13 @@ def country_name(country: str | None) -> str | None:
     return vocabulary.country_names().get(grounding.name_key(country), country)
 
 
-def _written_office(name: str, text: str) -> str | None:
+def _written_office(name: str, text: str, exact: bool = False) -> str | None:
     """The office the article writes before this person's name ("Foreign Minister" of "Ruritania's
     Foreign Minister Prince Karim"), if it writes one."""
     vocab = vocabulary.words()
     for mention in mentions(text):
         if grounding.name_key(mention.name) == grounding.name_key(name) or \
-                grounding.name_key(name).endswith(grounding.name_key(mention.name)):
+                (not exact and grounding.name_key(name).endswith(grounding.name_key(mention.name))):
             words = mention.office.split()
             while words and grounding.name_key(words[-1]) in vocab.ranks:
                 words.pop()  # "Foreign Minister Prince Karim": the office, not the style
@@ -394,8 +394,14 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
     if grounding.name_key(resolved) != grounding.name_key(name) and not any("resolved" in n or "respelled" in n
                                                                             for n in notes):
         notes.append(f"{name!r} -> fullest mention {resolved!r}")
-    if not title or not any(grounding.name_key(w) in vocabulary.words().title_words for w in title.split()):
+    title_words = vocabulary.words().title_words
+    if title and grounding.name_key(resolved) in grounding.name_key(title):
+        title = None  # the name copied into the title
+    if not title or not any(grounding.name_key(w) in title_words for w in title.split()):
         title = _written_office(resolved, text) or title  # "counterpart", "Sheikh": not offices
+    elif (written := _written_office(resolved, text, exact=True)) and not {grounding.name_key(w) for w in title.split()} & {grounding.name_key(w) for w in written.split()
+                                                                          if grounding.name_key(w) in title_words}:
+        title = written  # "Prime Minister" for one the article calls "President Jane Roe": the article's word
     repaired = person.model_copy(update={"name": resolved, "title": title, "country": country_name(country)})
     warning = "participant " + "; ".join(notes) if notes and grounding.name_key(resolved) != grounding.name_key(raw) \
         else None

@@ -320,3 +320,10 @@ def test_a_follow_up_that_repeats_a_listed_meeting_adds_nothing():
     brief = SHAPES["meetings"].assemble(draft, "x", "", {"more_meetings": more})
     assert [[p.name for p in m.participants] for m in brief.meetings] == [["Prime Minister Ann Lee", "Tom Gray"],
                                                                          ["Ann Lee", "Ida Gray"]]
+
+
+@pytest.mark.parametrize("title, expected", [("Prime Minister", "President"), ("John Roe", "President"),
+                                             ("President", "President")])
+def test_a_title_the_article_contradicts_or_a_name_as_title_gives_way_to_the_written_office(title, expected):
+    repaired, _ = repair.repair_participant(Participant(name="John Roe", title=title, country="Kenya"), ARTICLE)
+    assert repaired is not None and repaired.title == expected
