@@ -80,8 +80,13 @@ def stated_inviter(invitee: str, sentences: list[grounding.Sentence], people: li
                 return who
             country = _GOVERNMENT.match(subject)
             if country and vocabulary.is_country(country["country"]):
-                return f"Government of {re.sub(r'^The ', 'the ', country['country'])}"
+                return _government(country["country"])
     return None
+
+
+def _government(country: str) -> str:
+    """The inviter where a country, not a person, invites: "Government of Ruritania", "... of the Gambia"."""
+    return f"Government of {re.sub(r'^The ', 'the ', country)}"
 
 
 def _subject_person(subject: str, people: list[Participant], text: str) -> str | None:
@@ -180,7 +185,7 @@ def attach(meetings: list[Meeting], segments: list[list[grounding.Sentence]],
         if stated:
             inviter = stated
         elif inviter and vocabulary.is_country(inviter):
-            inviter = f"Government of {inviter}"  # "invited by Ruritania": a government, where no person is named
+            inviter = _government(inviter)  # "invited by Ruritania": a government, where no person is named
         others = [p.name for p in meeting.participants if not same_person(p.name, invitee)]
         if inviter is None and len(others) == 1 and len(others) < len(meeting.participants):
             inviter = others[0]  # "he invited X": the other side of a two-person meeting

@@ -229,7 +229,7 @@ def _looks_like_a_name(name: str) -> bool:
     Nations", "of the United Nations" and "Trade and Ruritanian Expatriates" are not names of people."""
     tokens = name.split()
     for i, token in enumerate(tokens):
-        if re.fullmatch(_PARTICLES, token):
+        if _is_particle(token):
             continue
         if not token[0].isupper():
             return False

@@ -166,9 +166,14 @@ class FollowUp:
 _MEETING_WORDS = vocabulary.words().meeting
 
 
-def _all_meetings(draft: MeetingsDraft, answers: dict[str, BaseModel]) -> list[MeetingDraft]:
+def _more_meetings(answers: dict[str, BaseModel]) -> list[MeetingDraft]:
+    """The meetings the "other meetings?" follow-up added, if it was asked."""
     more = answers.get("more_meetings")
-    return [*draft.meetings, *(more.meetings if isinstance(more, MeetingsDraft) else [])]
+    return more.meetings if isinstance(more, MeetingsDraft) else []
+
+
+def _all_meetings(draft: MeetingsDraft, answers: dict[str, BaseModel]) -> list[MeetingDraft]:
+    return [*draft.meetings, *_more_meetings(answers)]
 
 
 def unlisted_meeting_sentences(draft: MeetingsDraft, text: str) -> list[grounding.Sentence]:
@@ -207,8 +212,7 @@ def _assemble_meetings(draft: MeetingsDraft, answers: dict[str, BaseModel]) -> l
             venue=Venue(city=m.city, country=m.country, occasion=m.occasion),
             date=MeetingDate(text=m.date), format=m.format,
         )
-        for m in _all_meetings(draft, answers)
-        if m in draft.meetings or not _already_listed(m, draft.meetings)
+        for m in [*draft.meetings, *(m for m in _more_meetings(answers) if not _already_listed(m, draft.meetings))]
     ]
 
 

@@ -67,22 +67,21 @@ def split_calls(brief: Brief, ctx: Context) -> None:
     trilateral meeting, or anything at a summit held (where leaders also sit together in sessions) stays
     one."""
     meetings = []
-    separate = _separate_meetings(ctx.grounds)
+    separate, conference = _separate_meetings(ctx.grounds), _conference(ctx.grounds)
     for meeting in brief.meetings:
         people = meeting.participants
         call = meeting.format in ("phone", "video")
-        if len(people) < 3 or _conference(ctx.grounds) \
-                or not (call or separate or _one_country_each(people, ctx.grounds)):
+        if len(people) < 3 or conference or not (call or separate or _one_country_each(people, ctx.grounds)):
             meetings.append(meeting)
             continue
         caller = _lister(people, brief, ctx) or min(people, key=lambda p: _or_end(named_at(p.name, ctx.grounds),
                                                                                   ctx.grounds))
-        for other in (p for p in people if not same_person(p.name, caller.name)):
+        others = [p for p in people if not same_person(p.name, caller.name)]
+        for other in others:
             meetings.append(meeting.model_copy(deep=True, update={"participants": [caller.model_copy(deep=True),
                                                                                    other.model_copy(deep=True)]}))
         kind = "call" if call else "meeting"
-        count = sum(not same_person(p.name, caller.name) for p in people)
-        ctx.warnings.append(f"split a {kind} of {len(people)} people into {count} {kind}s with {caller.name}")
+        ctx.warnings.append(f"split a {kind} of {len(people)} people into {len(others)} {kind}s with {caller.name}")
     brief.meetings = meetings
 
 
@@ -312,7 +311,8 @@ def ground(brief: Brief, ctx: Context) -> None:
 
 
 def merge(brief: Brief, ctx: Context) -> None:
-    """One entry per meeting: the same people on agreeing dates are one meeting."""
+    """One entry per meeting: the same people on agreeing dates are one meeting, and so are the same people
+    in one city when only one of the two dates is written beside them."""
     before = len(brief.meetings)
     brief.meetings = enrich.merge_meetings(brief.meetings, ctx.grounds)
     if len(brief.meetings) < before:
