@@ -253,7 +253,7 @@ def place_and_time(brief: Brief, ctx: Context) -> None:
     for meeting in brief.meetings:
         venue = meeting.venue
         venue.city, venue.country = enrich.value(venue.city), enrich.value(venue.country)
-        if venue.city and "," in venue.city:  # "Nairobi, Kenya": a city with its country
+        if venue.city and "," in venue.city:  # "Valoria, Ruritania": a city with its country
             town, _, rest = venue.city.partition(",")
             if vocabulary.is_country(rest.strip()):
                 venue.city, venue.country = town.strip(), venue.country or rest.strip()

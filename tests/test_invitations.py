@@ -54,20 +54,20 @@ def test_a_person_named_as_subject_is_the_inviter_even_when_absent_from_the_meet
 
 ON_BEHALF = """Envoy invites president
 LIMA - Tomas Vera, an adviser to Peruvian President Rosa Quispe, met Chilean Foreign Minister Ana Ruiz on Monday.
-Vera invited Ruiz to visit Lima in May on behalf of Quispe.
+Vera invited Ruiz to visit Arequipa in May on behalf of Quispe.
 """
 
 
 @pytest.mark.parametrize("model_inviter", ["Tomas Vera", "Peru", None])
 def test_a_messenger_inviting_on_behalf_of_someone_invites_for_them(model_inviter):
     brief = _brief(ON_BEHALF, [("Tomas Vera", "adviser", "Peru"), ("Ana Ruiz", "Foreign Minister", "Chile")],
-                   [InvitationDraft(inviter=model_inviter, invitee="Ana Ruiz", event="visit to Lima", place="Lima", when="in May")])
+                   [InvitationDraft(inviter=model_inviter, invitee="Ana Ruiz", event="visit to Arequipa", place="Arequipa", when="in May")])
     assert _pairs(brief) == [("Rosa Quispe", "Ana Ruiz")]  # the surname alone is the person named in full
 
 
 BY_A_COUNTRY = """Prime Minister invited to Oslo
 Prime Minister Tomas Vera has been invited by Norway to address a leaders' dialogue at the end of the month.
-The invitation was delivered in person by the visiting Norwegian envoy, Lars Berg, in Lima yesterday.
+The invitation was delivered in person by the visiting Norwegian envoy, Lars Berg, in Arequipa yesterday.
 Vera thanked Berg and said he would accept the invitation to attend the dialogue in Norway.
 """
 

@@ -13,7 +13,7 @@ from summarizer.schema import Brief, Meeting, MeetingDate, Participant, Venue
 
 ARTICLE = """Leaders vow closer ties
 By Sam Writer
-NAIROBI, March 4 (Wire News) - Kenya's President John Roe held talks with visiting Indian External Affairs Minister Priya Raman on Monday.
+ELDORET, March 4 (Wire News) - Kenya's President John Roe held talks with visiting Indian External Affairs Minister Priya Raman on Monday.
 Roe and Raman agreed to expand trade and deepen bilateral relations.
 Chinese Foreign Minister Li Wen also spoke by phone with Raman and with Roe's deputy, Deputy President Ann Kimani.
 Reporters were told the two sides would meet again next year.
@@ -76,7 +76,7 @@ def test_a_repeated_meeting_is_kept_once():
     assert "merged 3 repeated meeting(s)" in brief.warnings
 
 
-@pytest.mark.parametrize("cities, meetings", [(("Nairobi", "Nairobi"), 1), (("Nairobi", "Mombasa"), 2)])
+@pytest.mark.parametrize("cities, meetings", [(("Eldoret", "Eldoret"), 1), (("Eldoret", "Mombasa"), 2)])
 def test_the_same_people_on_two_dates_are_one_meeting_only_in_one_city(cities, meetings):
     # A model reads a second date off another sentence ("the statement issued on Friday"): only "on Monday"
     # is written beside them. (Two dates neither written beside them stay two: test_grounding_enrich.)
@@ -164,7 +164,7 @@ def test_an_office_in_apposition_a_body_and_a_style_are_read_as_news_writes_them
 
 
 BODIES = """UN chief meets envoys
-NEW YORK - UN Secretary-General Maria Lopes met French President Jean Martin and Uruguay's ambassador to the UN,
+BOSTON - UN Secretary-General Maria Lopes met French President Jean Martin and Uruguay's ambassador to the UN,
 Jose Paz, on Monday. Minister for EU Affairs Eva Sand joined them.
 """
 
@@ -174,7 +174,7 @@ def test_an_international_bodys_officials_have_the_body_as_country_and_envoys_ke
                                     Participant(name="Jean Martin", title="French President", country="France"),
                                     Participant(name="Jose Paz", title="ambassador to the UN", country="Uruguay"),
                                     Participant(name="Eva Sand", title="Minister for EU Affairs", country="Sweden")],
-                      venue=Venue(city="New York", country="USA"), date=MeetingDate(text="on Monday"))
+                      venue=Venue(city="Boston", country="USA"), date=MeetingDate(text="on Monday"))
     brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=BODIES, grounds=BODIES))
     people = {p.name: (p.title, p.country) for m in brief.meetings for p in m.participants}
     assert people == {"Maria Lopes": ("Secretary-General", "United Nations"),  # "UN" written before the name
@@ -310,7 +310,7 @@ def test_a_meeting_a_government_only_sought_is_no_meeting():
 def test_a_follow_up_that_repeats_a_listed_meeting_adds_nothing():
     from summarizer.shapes import SHAPES, MeetingsDraft
     listed = {"people": [{"name": "Prime Minister Ann Lee", "title": None, "country": None},
-                         {"name": "Tom Gray", "title": None, "country": None}], "city": "Lima", "country": None,
+                         {"name": "Tom Gray", "title": None, "country": None}], "city": "Arequipa", "country": None,
               "occasion": None, "date": "yesterday", "format": "in_person"}
     again = {**listed, "people": [{"name": "Ann Lee", "title": None, "country": None}, listed["people"][1]], "city": "Quito"}
     other = {**listed, "people": [{"name": "Ann Lee", "title": None, "country": None},
