@@ -30,13 +30,13 @@ _DATE_PATTERNS = [
 ]
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 # A dateline opens the first lines of the story: "PARIS (Agency) -", "PARIS, France -", "Paris, March 3
-# (Agency)", "Lagos March 3 /2022 /NAN/", "Doha: ...". The city is the first place named.
+# (Agency)", "Paris, Sept. 3:", "Lagos March 3 /2022 /NAN/", "Doha: ...". The city is the first place named.
 _DATELINE = [
     re.compile(r"^\s*(?P<city>[A-Z][A-Za-z.' -]{1,40}?)\s*\([^)]{1,40}\)\s*[-\u2013\u2014:]"),
     re.compile(r"^\s*(?P<city>[A-Z][A-Z.' -]{2,40}?)(?:,\s*[A-Z][A-Za-z ]{2,30}?)?,?\s*[-\u2013\u2014:]\s"),
     re.compile(rf"^\s*(?P<city>[A-Z][A-Za-z.' ]{{1,30}}?(?:/[A-Z][A-Za-z.' ]{{1,30}}?)?),?\s+"
                rf"(?:{_MONTH_WORD}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH_WORD})\b(?:{_YEAR.replace('?P<year>', '')})?"
-               r"\s*[/(,\-\u2013\u2014]"),
+               r"\s*[/(,:\-\u2013\u2014]"),
     re.compile(r"^\s*(?P<city>[A-Z][a-z]+(?: [A-Z][a-z]+)?):\s+[A-Z]"),
 ]
 # Words that open a headline like a dateline does ("Analysis: ...", "WATCH -"), never a city.
@@ -119,6 +119,29 @@ def dateline_city(text: str) -> str | None:
                 city = match["city"].split("/")[0].strip(" ,")
                 return city.title() if city.isupper() else city
     return None
+
+
+# "in Valoria", "in the Ruritanian city of Valoria", "in the capital, Valoria": where a sentence says a
+# thing happened. One to three capitalised words, not followed by a possessive ("in Ruritania's ports").
+_STATED_PLACE = re.compile(r"\bin\s+(?:the\s+(?:[\w-]+\s+){0,2}(?:city|capital|town|port)(?:\s+of)?,?\s+)?"
+                           r"(?P<place>[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2})\b(?![\u2019']s)")
+
+
+def stated_places(sentence: str) -> set[str]:
+    """The places a sentence says something happened in, without countries, bodies, months, days and
+    institutions ("in Parliament")."""
+    words = vocabulary.words()
+    skip = set(words.institution_words) | set(words.title_words)
+    places = set()
+    for match in _STATED_PLACE.finditer(sentence):
+        place = match["place"]
+        first = place.split()[0]
+        if (vocabulary.is_country(place) or re.fullmatch(_MONTH_WORD, first, re.IGNORECASE)
+                or first.casefold() in _WEEKDAYS or any(w.casefold() in skip for w in place.split())
+                or any(p.search(place) for p in vocabulary.bodies().values())):
+            continue
+        places.add(place)
+    return places
 
 
 def resolve_date(words: str | None, published: dt.date | None) -> dt.date | None:

@@ -30,6 +30,12 @@ def named_at(name: str | None, text: str) -> int | None:
     folded = grounding.fold(text)
     spots = [folded.find(grounding.fold(w)) for w in (name, surname_key(name)) if w]
     spots = [i for i in spots if i >= 0]
+    first = grounding.name_key(name).split()[0]
+    if len(first) > 2 and first != surname_key(name):
+        # "Mr Teo" for Teo Chee Hean, "Prince Faisal": news also shortens a name to its first word after
+        # a courtesy title or a style.
+        styled = re.search(rf"\b(?:mr|mrs|ms|dr|madam|prince|princess|sheikh|sheikha)\.?\s+{re.escape(first)}\b", folded)
+        spots += [styled.end() - len(first)] if styled else []
     return min(spots) if spots else None
 
 

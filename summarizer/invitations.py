@@ -41,11 +41,49 @@ def _role(person: str | None, sentence: str) -> str | None:
     if re.search(rf"\b{re.escape(grounding.fold(surname_key(person or '')))}\b[^.;,]{{0,25}}?\baccept\w*\s+"
                  r"(?:an?|the|his|her|their)\s+(?:\w+\s+){0,2}invitation", grounding.fold(sentence)):
         return "invitee"  # "X accepted an invitation": X was invited
-    passive = re.search(r"invit\w*\s+(?:from|by|of)\b", sentence, re.IGNORECASE)
+    passive = _PASSIVE.search(sentence)
     if passive:  # the agent is the phrase right after from/by, up to a comma or "to"
-        stop = re.search(r",|\bto\b|$", sentence[passive.end():])
-        return "inviter" if passive.end() <= at < passive.end() + stop.start() else "invitee"
+        end = _agent_end(sentence, passive)
+        if passive.end() <= at < end:
+            return "inviter"
+        addressee = re.search(r"\bto\s+(?:[A-Z]|the\s+[A-Z]|his\s+|her\s+)", sentence[end:end + 80])
+        if addressee and at < passive.start():
+            return None  # "A presented a letter of invitation from B to C": A only carries it
+        return "invitee"
+    if re.search(r"\b(?:I|we|he|she|they)\s+(?:\w+\s+)?$", sentence[:verb.start()]) \
+            and re.match(r"\s*(?:him|her|them)\b", sentence[verb.end():]):
+        # "In his call with B, he invited him": the pronouns stand for the one named before; '"..., I
+        # invited her," A said': the one named as the speaker after is the "I".
+        said = re.search(r"\b(?:said|says|added|told|wrote)\b", sentence[verb.end():])
+        return "inviter" if at > verb.start() and said else "invitee"
     return "invitee" if at > verb.start() else "inviter"
+
+
+_PASSIVE = re.compile(r"invit\w*\s+(?:from|by|of)\b|\binvitation\s+(?:extended|sent|issued|conveyed)\s+by\b",
+                      re.IGNORECASE)
+
+
+def _agent_end(sentence: str, passive: re.Match[str]) -> int:
+    stop = re.search(r",|\bto\b|\bduring\b|$", sentence[passive.end():])
+    return passive.end() + stop.start()
+
+
+def _agent(sentence: str, people: list[Participant], text: str) -> str | None:
+    """Who makes the invitation a sentence puts in the passive ("an invitation from B", "the invitation
+    extended by the President of Ruritania"): the person it names, else the government of the country
+    whose office it names without a name."""
+    passive = _PASSIVE.search(sentence)
+    if passive is None:
+        return None
+    agent = sentence[passive.end():_agent_end(sentence, passive)].strip()
+    names = [m.name for m in repair.mentions(agent) if len(m.name.split()) >= 2 or m.office]
+    if names:
+        return _subject_person(agent, people, text) or names[0]
+    country = re.search(r"\bof\s+(?:the\s+)?(?P<country>[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2})\s*$", agent) \
+        or re.match(r"^(?:the\s+)?(?P<country>[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2})\s+(?:government|ministry)\b", agent)
+    if country and vocabulary.is_country(country["country"]):
+        return _government(country["country"])
+    return None
 
 
 # "A has invited B", "A also formally invited B": the active verb with its subject before it (not "was
@@ -126,7 +164,7 @@ def _invitation_home(inv: InvitationDraft, meetings: list[Meeting], segments: li
 
     Meetings whose participants include the invitee and inviter come first; within a meeting's own
     sentences, one naming the invitee as invitee beats one naming them at all, then one naming the
-    event or place, then any other."""
+    event or place. A sentence that names none of them does not ground the invitation."""
     def named(sentence: grounding.Sentence, words: list[str | None]) -> bool:
         folded = grounding.fold(sentence.text)
         return any(w and len(w) > 2 and grounding.fold(w) in folded for w in words)
@@ -141,7 +179,7 @@ def _invitation_home(inv: InvitationDraft, meetings: list[Meeting], segments: li
     def consistent(sentence: grounding.Sentence) -> bool:  # names the invitee where an invitee stands
         return named(sentence, by_name) and _role(inv.invitee, sentence.text) == "invitee"
 
-    for test in (consistent, lambda s: named(s, by_name), lambda s: named(s, by_event), lambda s: True):
+    for test in (consistent, lambda s: named(s, by_name), lambda s: named(s, by_event)):
         for i in order:
             if not (takes_part(inv.invitee, meetings[i]) or takes_part(inv.inviter, meetings[i])):
                 continue
@@ -181,9 +219,18 @@ def attach(meetings: list[Meeting], segments: list[list[grounding.Sentence]],
         if inviter and named_at(inviter, sentence.text) is None \
                 and not any(same_person(inviter, p.name) for p in meeting.participants):
             inviter = None  # neither at the meeting nor in the sentence: a guess
-        stated = stated_inviter(invitee, candidates, meeting.participants, text)
-        if stated:
+        if _role(invitee, sentence.text) is None:  # the model took the messenger for the invitee
+            named = [p.name for p in meeting.participants if _role(p.name, sentence.text) == "invitee"]
+            invitee = named[0] if len(named) == 1 else invitee
+        stated = stated_inviter(invitee, candidates, meeting.participants, text) \
+            or _agent(sentence.text, meeting.participants, text)
+        if stated and not same_person(stated, invitee):
             inviter = stated
+        home_side = next((p for p in meeting.participants if same_person(p.name, invitee)), None)
+        if inviter and home_side and inviter == _government(home_side.country or ""):
+            # A government does not invite its own leader: the invitee is the other side of the meeting.
+            others = [p.name for p in meeting.participants if p.country != home_side.country]
+            invitee = others[0] if len(others) == 1 else invitee
         elif inviter and vocabulary.is_country(inviter):
             inviter = _government(inviter)  # "invited by Ruritania": a government, where no person is named
         others = [p.name for p in meeting.participants if not same_person(p.name, invitee)]

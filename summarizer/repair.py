@@ -146,9 +146,11 @@ def _is_body_or_country(words: str) -> bool:
 
 
 def titled_names(text: str) -> list[str]:
-    """The people ``text`` introduces with an office ("Ruritanian Prime Minister Jan Novak"): a
-    capitalised run with no office word (an agency, a place) is not taken for a person."""
-    return [m.name for m in mentions(text) if m.office and len(m.name.split()) >= 2]
+    """The people ``text`` introduces with an office ("Ruritanian Prime Minister Jan Novak") or as someone's
+    counterpart ("his Ruritanian counterpart Jan Novak"): a capitalised run with no office word (an agency,
+    a place) is not taken for a person."""
+    return [m.name for m in mentions(text) if len(m.name.split()) >= 2
+            and (m.office or re.search(rf"\bcounterparts?,?\s+{re.escape(m.name)}", text))]
 
 
 def fullest(name: str, text: str) -> str | None:
@@ -350,10 +352,13 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
         # words, whatever country or body word the model wrote before them.
         offices = [i for i, t in enumerate(tokens)
                    if _is_office(t) or grounding.name_key(t) in enrich.ABBREVIATED_TITLES]
-        tail = tokens[offices[-1] + 1:] if offices else []
+        cut = offices[-1] + 1 if offices else len(tokens)
+        while cut < len(tokens) - 1 and (vocabulary.is_country(tokens[cut]) or enrich.country_word(tokens[cut], country)):
+            cut += 1  # "Chief Secretary of Ruritania Jan Novak": the country closes the office
+        tail = tokens[cut:]
         if tail and not _is_particle(tail[0]) and _looks_like_a_name(" ".join(tail)) \
-                and " ".join(tail) in titled_names(text):
-            stripped, tokens = stripped + tokens[:offices[-1] + 1], tail
+                and " ".join(tail) in {m.name for m in mentions(text)}:
+            stripped, tokens = stripped + tokens[:cut], tail
     name = " ".join(tokens)
     if name and country and grounding.name_key(country).endswith(" " + grounding.name_key(name)):
         name = ""  # "... of the United Nations": the rest of the country's or body's name, not a person's

@@ -63,16 +63,26 @@ def split_calls(brief: Brief, ctx: Context) -> None:
     or more where the article says its meetings were separate, is one person's separate calls or meetings
     with each of the others ("held phone conversations with A and B", "hosted the presidents of A and B in
     two separate meetings"). The one person is the subject who met them ("Jane Roe also held talks with A,
-    B and C"), even one the model left out, else whoever the article names first. A conference call, a
-    trilateral meeting, or anything at a summit held (where leaders also sit together in sessions) stays
-    one."""
+    B and C"), even one the model left out, else whoever the article names first. A conference call or a
+    trilateral meeting stays one. A meeting of one visitor with hosts the article reports meeting in
+    different sentences is the visitor's meeting with each (``_sittings``)."""
     meetings = []
-    separate, conference = _separate_meetings(ctx.grounds), _conference(ctx.grounds)
+    separate_cues, conference = _separate_meetings(ctx.sentences), _conference(ctx.grounds)
     for meeting in brief.meetings:
         people = meeting.participants
         call = meeting.format in ("phone", "video")
+        # "Separate meetings" speaks of the meetings of the people it names, not of a dinner elsewhere.
+        separate = any(named_at(p.name, s) is not None for s in separate_cues for p in people)
         if len(people) < 3 or conference or not (call or separate or _one_country_each(people, ctx.grounds)):
-            meetings.append(meeting)
+            sittings = [] if len(people) < 3 or conference or call else _sittings(people, ctx)
+            if len(sittings) >= 2:  # one visitor, hosts the article reports meeting in different sentences
+                meetings += [meeting.model_copy(deep=True, update={"participants": [p.model_copy(deep=True)
+                                                                                    for p in group]})
+                             for group in sittings]
+                ctx.warnings.append(f"split a meeting of {len(people)} people into {len(sittings)} meetings "
+                                    "the article reports one by one")
+            else:
+                meetings.append(meeting)
             continue
         caller = _lister(people, brief, ctx) or min(people, key=lambda p: _or_end(named_at(p.name, ctx.grounds),
                                                                                   ctx.grounds))
@@ -83,6 +93,35 @@ def split_calls(brief: Brief, ctx: Context) -> None:
         kind = "call" if call else "meeting"
         ctx.warnings.append(f"split a {kind} of {len(people)} people into {len(others)} {kind}s with {caller.name}")
     brief.meetings = meetings
+
+
+def _sittings(people: list[Participant], ctx: Context) -> list[list[Participant]]:
+    """One visitor's meetings the article reports one by one ("X received the visitor ... Earlier, the
+    visitor met Y"): each host is at the sitting of the first sentence that reports meeting them, and
+    the visitor, the one person from a country or body no host shares, is at each. People no sentence
+    reports meeting stay at the first. Empty unless the hosts sat in two or more sittings."""
+    held = vocabulary.words().held
+    # "The meeting was also attended by ...", "participated in the talks": a sitting already reported.
+    done = [re.sub(r"\b(?:the|this|that|their|his|her|its)\s+(?:[\w-]+\s+)?(?:meetings?|talks)\b", " ",
+                   _without_future(s.text), flags=re.IGNORECASE) for s in ctx.sentences]
+    done = [(i, d) for i, d in enumerate(done) if held.search(d)]
+    first = {p.name: next((i for i, d in done if named_at(p.name, d) is not None), None) for p in people}
+    seated = [p for p in people if first[p.name] is not None]
+    countries = [grounding.name_key(repair.international_body(p.name, p.title, ctx.grounds) or p.country or "")
+                 for p in seated]
+    visitors = [p for p, c in zip(seated, countries) if c and countries.count(c) == 1]
+    if len(visitors) != 1 or len(seated) < 3:
+        return []
+    visitor = visitors[0]
+    groups: dict[int, list[Participant]] = {}
+    for p in seated:
+        if p is not visitor:
+            groups.setdefault(first[p.name], []).append(p)
+    if len(groups) < 2:
+        return []
+    sittings = [[visitor, *group] for _, group in sorted(groups.items())]
+    sittings[0] += [p for p in people if first[p.name] is None]
+    return sittings
 
 
 def _lister(people: list[Participant], brief: Brief, ctx: Context) -> Participant | None:
@@ -116,20 +155,19 @@ def _one_country_each(people: list[Participant], text: str) -> bool:
     return all(sides) and len({grounding.name_key(s) for s in sides}) == len(people)
 
 
-def _separate_meetings(text: str) -> bool:
-    """The article says its meetings were separate ("held separate meetings with", "At the meetings")."""
-    return bool(re.search(r"\b(?:separate(?:ly)?|respectively|(?:the|series of|several|both) meetings)\b",
-                          text, re.IGNORECASE))
+def _separate_meetings(sentences: list[grounding.Sentence]) -> list[str]:
+    """The sentences that say meetings were separate ("held separate meetings with", "At the meetings")."""
+    return [s.text for s in sentences
+            if re.search(r"\b(?:separate(?:ly)?|respectively|(?:the|series of|several|both) meetings)\b",
+                         s.text, re.IGNORECASE)]
 
 
 def _conference(text: str) -> bool:
-    """The article reports a conference, a joint meeting or a summit (one yet to happen does not count)."""
+    """The article reports a conference call, a joint or trilateral meeting (one yet to happen does not
+    count). A summit alone is not one: leaders meet two by two on its sidelines."""
     done = " ".join(_without_future(s.text) for s in grounding.split_sentences(text))
-    # "the recent/next ... summit" is background, not where this meeting happened.
-    done = re.sub(r"\b(?:recent|last|previous|past|earlier|next|upcoming|forthcoming)\s+(?:[\w-]+\s+){0,4}summit",
-                  " ", done, flags=re.IGNORECASE)
     return bool(re.search(r"\b(?:conference|group|joint|trilateral|tripartite|three-way|multilateral)\s+"
-                          r"(?:phone\s+|video\s+)?(?:call|meeting|talks|summit)|\bsummit\b", done, re.IGNORECASE))
+                          r"(?:phone\s+|video\s+)?(?:call|meeting|talks|summit)", done, re.IGNORECASE))
 
 
 def _or_end(at: int | None, text: str) -> int:
@@ -147,12 +185,18 @@ def drop_bystanders(brief: Brief, ctx: Context) -> None:
             continue
         kept = []
         for person in meeting.participants:
-            surname = surname_key(person.name)
-            said = [s.text for s in ctx.sentences if surname in grounding.name_key(s.text).split()]
+            # Any word of the name that no one else in the meeting shares: news often shortens a name to
+            # its first part ("Anwar" for Anwar Ibrahim), and a sentence that does so still names him.
+            others = {w for p in meeting.participants if p is not person for w in grounding.name_key(p.name).split()}
+            own = {w for w in grounding.name_key(person.name).split() if len(w) > 2 and w not in others}
+            said = [s.text for s in ctx.sentences if own & set(grounding.name_key(s.text).split())]
             reporting = bool(words.reporter_titles.search(person.title or "")) or (
                 bool(said) and all(_reports(person.name, s) for s in said))
-            expected = bool(said) and all(words.planned.search(s) and not words.held.search(_without_future(s))
-                                          for s in said)
+            # "A met B and will later meet C": C is named only in what is yet to happen.
+            expected = bool(said) and all(
+                words.planned.search(s) and not (words.held.search(done := _without_future(s))
+                                                 and own & set(grounding.name_key(done).split()))
+                for s in said)
             if reporting:
                 ctx.warnings.append(f"dropped participant {person.name!r}: reports the meeting, not in it")
             elif expected:
@@ -212,6 +256,11 @@ def merge_people(brief: Brief, ctx: Context) -> None:
     if len(brief.meetings) < before:
         ctx.warnings.append(f"dropped {before - len(brief.meetings)} meeting(s) that only summed up the others")
     enrich.complete_pairs(brief.meetings, ctx.grounds)
+    for meeting in brief.meetings:
+        partner = _named_partner(meeting.participants[0], ctx) if len(meeting.participants) == 1 else None
+        if partner:
+            meeting.participants.append(partner)
+            ctx.warnings.append(f"added {partner.name!r}, whom the article says {meeting.participants[0].name} met")
     everyone = enrich.merge_people([p for m in brief.meetings for p in m.participants])
     for meeting in brief.meetings:
         people = enrich.merge_people(meeting.participants)
@@ -229,6 +278,26 @@ def merge_people(brief: Brief, ctx: Context) -> None:
                  if grounding.name_key(s) != grounding.name_key(person.name) and grounding.name_in_text(s, ctx.grounds)),
                 key=lambda s: (len(s), s))
         meeting.participants = people
+
+
+def _named_partner(alone: Participant, ctx: Context) -> Participant | None:
+    """The other side of a meeting the model gave one person: the one official the sentences that report
+    this person meeting someone introduce by office ("Ambassador Jan Novak paid a visit to X")."""
+    held = vocabulary.words().held
+    found: dict[str, repair.Mention] = {}
+    for sentence in ctx.sentences:
+        done = _without_future(sentence.text)
+        if not held.search(done) or named_at(alone.name, done) is None:
+            continue
+        for mention in repair.mentions(done):
+            if mention.office and len(mention.name.split()) >= 2 and not same_person(mention.name, alone.name):
+                found.setdefault(grounding.name_key(mention.name), mention)
+    if len(found) != 1:
+        return None
+    [mention] = found.values()
+    country = re.sub(r"['\u2019]s$", "", mention.country_word)
+    return Participant(name=mention.name, title=mention.office,
+                       country=repair.country_name(country) if country and vocabulary.is_country(country) else None)
 
 
 def drop_alone(brief: Brief, ctx: Context) -> None:
@@ -250,8 +319,22 @@ def place_and_time(brief: Brief, ctx: Context) -> None:
     brief.headline = brief.headline or enrich.headline(ctx.text)
     brief.published = brief.published or enrich.published_date(ctx.text)
     city = enrich.dateline_city(ctx.text)
+    held = vocabulary.words().held
+    reporting = [s.text for s in ctx.sentences if held.search(_without_future(s.text)) or "sidelines" in s.text]
+    anywhere = {p for s in reporting for p in enrich.stated_places(_without_future(s))}
     for meeting in brief.meetings:
         venue = meeting.venue
+        given = enrich.value(venue.city)
+        if meeting.format not in ("phone", "video") and (given in (None, city) or not any(
+                grounding.name_in_text(given, s) for s in reporting)):
+            # A dateline places the meetings "unless the text says otherwise": the one place the sentences
+            # that report this meeting (else any meeting) say it happened in, over a city they never name.
+            own = {p for s in reporting if any(named_at(q.name, s) is not None for q in meeting.participants)
+                   for p in enrich.stated_places(_without_future(s))}
+            stated = own if own else anywhere
+            if len(stated) == 1 and next(iter(stated)) != given:
+                venue.city = next(iter(stated))
+                venue.country = None if given else venue.country  # the model's country went with its city
         venue.city, venue.country = enrich.value(venue.city), enrich.value(venue.country)
         if venue.city and "," in venue.city:  # "Valoria, Ruritania": a city with its country
             town, _, rest = venue.city.partition(",")
@@ -324,7 +407,7 @@ def summarise(brief: Brief, ctx: Context) -> None:
 
 
 STEPS: tuple[Step, ...] = (repair_names, drop_planned, drop_bystanders, split_calls, merge_people, drop_alone,
-                           place_and_time, label_areas, attach_invitations, ground, merge, summarise)
+                           place_and_time, merge, label_areas, attach_invitations, ground, summarise)
 
 
 def names() -> list[str]:

@@ -85,3 +85,53 @@ def test_whoever_accepts_an_invitation_is_the_invitee():
     brief = _brief(text, [("Jan Novak", "President", "Ruritania"), ("Ana Ruiz", "Foreign Minister", "Uruguay")],
                    [InvitationDraft(inviter="Jan Novak", invitee="Ana Ruiz", event="visit to Uruguay", place=None, when=None)])
     assert _pairs(brief) == [("Ana Ruiz", "Jan Novak")]
+
+
+LETTER = """Envoy delivers invitation
+ARLEN - The special envoy from Norland, Dr Omar Haddad, presented a letter of invitation from Ivo Brandt, President of Norland, to President Sara Lindholm in Arlen.
+Lindholm thanked the envoy and said she would consider the invitation.
+"""
+
+
+@pytest.mark.parametrize("model_inviter, model_invitee", [("Omar Haddad", "Sara Lindholm"),  # the messenger as inviter
+                                                          ("Ivo Brandt", "Omar Haddad")])  # the messenger as invitee
+def test_a_letter_of_invitation_from_a_to_b_invites_b_and_the_messenger_only_carries_it(model_inviter,
+                                                                                            model_invitee):
+    people = [("Omar Haddad", "Special Envoy", "Norland"), ("Sara Lindholm", "President", "Valoria")]
+    brief = _brief(LETTER, people, [InvitationDraft(inviter=model_inviter, invitee=model_invitee, event=None,
+                                                    place=None, when=None)])
+    assert _pairs(brief) == [("Ivo Brandt", "Sara Lindholm")]
+
+
+CALLS = """Prime minister calls counterparts
+ARLEN - Prime Minister Tomas Vera held telephone conversations with Norland's Prime Minister Ana Ruiz on Friday.
+"During my conversation with Ruiz, I invited her to visit Valoria," Vera said.
+Vera also said his country was ready to host the Northern Summit later this year.
+"""
+
+
+def test_a_pronoun_that_invites_a_pronoun_invites_the_one_the_sentence_names():
+    people = [("Tomas Vera", "Prime Minister", "Valoria"), ("Ana Ruiz", "Prime Minister", "Norland")]
+    swapped = InvitationDraft(inviter="Ana Ruiz", invitee="Tomas Vera", event="visit", place=None, when=None)
+    assert _pairs(_brief(CALLS, people, [swapped])) == [("Tomas Vera", "Ana Ruiz")]
+
+
+def test_readiness_to_host_an_event_grounds_no_invitation():
+    people = [("Tomas Vera", "Prime Minister", "Valoria"), ("Ana Ruiz", "Prime Minister", "Norland")]
+    summit = InvitationDraft(inviter="Tomas Vera", invitee="Ana Ruiz", event="Northern Summit", place=None, when=None)
+    brief = _brief(CALLS.replace('"During my conversation with Ruiz, I invited her to visit Valoria," Vera said.\n', ""),
+                   people, [summit])
+    assert _pairs(brief) == []  # "to host the Northern Summit" hosts an event, not a person
+
+
+RECALLED = """Leaders meet
+ARLEN - Prime Minister Tomas Vera met Norway's President Ana Ruiz on Friday.
+The Prime Minister recalled the invitation extended by the President of Uruguay during her visit to Norway.
+In response, Ruiz said she would visit Uruguay at a convenient date.
+"""
+
+
+def test_a_government_does_not_invite_its_own_leader():
+    people = [("Tomas Vera", "Prime Minister", "Uruguay"), ("Ana Ruiz", "President", "Norway")]
+    draft = InvitationDraft(inviter="Tomas Vera", invitee="Uruguay", event="visit", place=None, when=None)
+    assert _pairs(_brief(RECALLED, people, [draft])) == [("Government of Uruguay", "Ana Ruiz")]

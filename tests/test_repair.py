@@ -204,8 +204,9 @@ def test_a_visitor_meeting_hosts_in_separate_meetings_is_in_each(cue, meetings):
     assert varga.title == "Speaker of the National Assembly"  # the institution's name is the office's, not his
 
 
-def test_a_person_named_only_in_what_is_to_come_is_not_in_the_calls_and_a_future_summit_splits_nothing():
+def test_a_person_named_only_in_what_is_to_come_is_not_in_the_calls_and_a_summit_does_not_join_them():
     text = ("President Eva Stone will attend the Northern Summit in Valoria in October.\n"
+            "Both ministers attended the Northern Summit last year.\n"
             "This was announced after telephone talks between Foreign Minister Tom Gray and Foreign Minister "
             "Ida Lund on Monday, according to the agency.\n"
             "The same day, Gray also called his counterpart Omar Haddad.\n")
@@ -327,3 +328,100 @@ def test_a_follow_up_that_repeats_a_listed_meeting_adds_nothing():
 def test_a_title_the_article_contradicts_or_a_name_as_title_gives_way_to_the_written_office(title, expected):
     repaired, _ = repair.repair_participant(Participant(name="John Roe", title=title, country="Kenya"), ARTICLE)
     assert repaired is not None and repaired.title == expected
+
+
+def _steps(text: str, *meetings: Meeting) -> Brief:
+    return steps.run(Brief(article_id="x", meetings=list(meetings)), steps.Context(text=text, grounds=text))
+
+
+HELD_ELSEWHERE = """Valoria, Sept. 22: Prime Minister Tomas Vera held separate bilateral meetings with leaders.
+On Thursday the Prime Minister held meetings with the leaders of Norland and Sveaborg on the sidelines of the General Assembly in Port Arlen.
+During the meeting with Norlandic President Ana Ruiz, the two leaders discussed trade.
+"""
+
+
+@pytest.mark.parametrize("model_city", [None, "Valoria"])
+def test_the_place_the_text_says_a_meeting_was_held_beats_the_dateline(model_city):
+    meeting = _meeting(("Tomas Vera", "Prime Minister", None), ("Ana Ruiz", "President", None))
+    meeting.venue.city = model_city
+    [kept] = _steps(HELD_ELSEWHERE, meeting).meetings
+    assert kept.venue.city == "Port Arlen"
+    call = _meeting(("Tomas Vera", "Prime Minister", None), ("Ana Ruiz", "President", None), format="phone")
+    assert _steps(HELD_ELSEWHERE, call).meetings[0].venue.city is None  # a call is held nowhere
+
+
+TOUR = """Envoy ends visit
+VALORIA - Foreign Minister Ivo Brandt received visiting Norlandic envoy Ana Ruiz at the ministry on Monday.
+The meeting was also attended by Deputy Foreign Minister Lena Holm.
+Earlier in the day, Ruiz met with Prime Minister Tomas Vera and will later meet President Sara Lind.
+Ruiz is to leave Valoria on Tuesday.
+"""
+
+
+def test_one_visitors_meetings_reported_one_by_one_are_separate_and_who_only_attends_sits_in():
+    meeting = _meeting(("Ivo Brandt", "Foreign Minister", "Valoria"), ("Ana Ruiz", "Envoy", "Norland"),
+                       ("Lena Holm", "Deputy Foreign Minister", "Valoria"), ("Tomas Vera", "Prime Minister", "Valoria"),
+                       ("Sara Lind", "President", "Valoria"))
+    meeting.participants = meeting.participants[:4]  # the model's list is at most four
+    brief = _steps(TOUR, meeting)
+    assert sorted(map(sorted, _names(brief))) == [["Ana Ruiz", "Ivo Brandt", "Lena Holm"], ["Ana Ruiz", "Tomas Vera"]]
+
+
+def test_a_person_named_only_after_will_in_a_sentence_that_reports_a_meeting_is_not_in_it():
+    meeting = _meeting(("Ana Ruiz", "Envoy", "Norland"), ("Tomas Vera", "Prime Minister", "Valoria"),
+                       ("Sara Lind", "President", "Valoria"))
+    assert _names(_steps(TOUR, meeting)) == [["Ana Ruiz", "Tomas Vera"]]
+
+
+DINNER = """Minister visits Valoria
+Mr Tan had separate meetings with Minister of Interior Ivo Brandt and Minister of Trade Lena Holm.
+On Wednesday, Mr Tan was hosted to dinner by Tomas Vera, President of the National Museums Foundation.
+The dinner was attended by Minister of Culture Sara Lind and Minister of Energy Omar Haddad.
+Senior Minister Tan Wei Ming wraps up a visit to Valoria on Saturday.
+"""
+
+
+def test_separate_meetings_are_those_of_the_people_the_sentence_names_and_a_first_name_with_mr_names_him():
+    dinner = _meeting(("Tomas Vera", "President of the National Museums Foundation", "Valoria"),
+                      ("Sara Lind", "Minister of Culture", "Valoria"), ("Omar Haddad", "Minister of Energy", "Valoria"))
+    talks = _meeting(("Ivo Brandt", "Minister of Interior", "Valoria"), ("Lena Holm", "Minister of Trade", "Valoria"),
+                     ("Tan Wei Ming", "Senior Minister", "Singapore"))
+    brief = _steps(DINNER, dinner, talks)
+    assert sorted(map(sorted, _names(brief))) == [["Ivo Brandt", "Tan Wei Ming"], ["Lena Holm", "Tan Wei Ming"],
+                                                  ["Omar Haddad", "Sara Lind", "Tomas Vera"]]
+
+
+def test_a_name_news_shortens_to_its_first_word_still_names_the_person():
+    text = ("Prime Minister Datin Aida Karim has expressed hope that ties with Norland will continue to flourish.\n"
+            "Aida shared this after telephone conversations with Norland's Prime Minister Ivo Brandt and "
+            "Sveaborg's Prime Minister Lena Holm.\n")
+    call = _meeting(("Datin Aida Karim", "Prime Minister", "Valoria"), ("Ivo Brandt", "Prime Minister", "Norland"),
+                    ("Lena Holm", "Prime Minister", "Sveaborg"), format="phone")
+    assert sorted(map(sorted, _names(_steps(text, call)))) == [["Datin Aida Karim", "Ivo Brandt"],
+                                                               ["Datin Aida Karim", "Lena Holm"]]
+
+
+def test_the_official_a_lone_persons_meeting_sentence_introduces_is_the_other_side():
+    text = ("On Tuesday, Norway's Ambassador Ivo Brandt paid a visit to Tomas Vera at the ministry.\n"
+            "They discussed the development of relations.\n")
+    brief = _steps(text, _meeting(("Tomas Vera", None, "Valoria")))
+    assert _names(brief) == [["Tomas Vera", "Ivo Brandt"]]
+    assert brief.meetings[0].participants[1].title == "Ambassador"
+    assert brief.meetings[0].participants[1].country == "Norway"
+
+
+def test_a_spokesman_speaking_of_preparations_for_a_meeting_is_no_meeting():
+    text = ("Spokesman Ivo Brandt said both ministries are making preparations for the meeting between the "
+            "foreign ministers.\n")
+    assert _steps(text, _meeting(("Ivo Brandt", "Spokesman", "Valoria"))).meetings == []
+
+
+def test_an_office_of_a_country_before_an_initialled_name_is_the_office():
+    text = "Minister Ana Ruiz met Chief Cabinet Secretary of Norway L Holm-Ek on Thursday.\n"
+    person, _ = repair.repair_participant(Participant(name="Chief Cabinet Secretary of Norway L Holm-Ek",
+                                                      title=None, country="Norway"), text)
+    assert person is not None and person.name == "L Holm-Ek"
+
+
+def test_a_counterpart_is_an_official_a_missed_meeting_may_name():
+    assert repair.titled_names("Ruiz also met his Norlandic counterpart Ivo Brandt at the ministry.") == ["Ivo Brandt"]
