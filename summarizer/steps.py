@@ -226,7 +226,9 @@ def _reports(name: str, sentence: str) -> bool:
 
 def drop_planned(brief: Brief, ctx: Context) -> None:
     """A meeting the article only announces ("will host", "is expected to meet") has not happened: dropped
-    when every sentence naming two of its people speaks of the future and none reports it as held."""
+    when every sentence naming two of its people speaks of the future and none reports it as held. One
+    that every such sentence tells as background ("recalled the visit of ... in 2015", "her meeting with
+    ... last month") is not the news either."""
     words = vocabulary.words()
     kept = []
     for meeting in brief.meetings:
@@ -236,6 +238,10 @@ def drop_planned(brief: Brief, ctx: Context) -> None:
         held = any(words.held.search(_without_future(t)) for t in together)
         if together and not held and any(words.planned.search(t) for t in together):
             ctx.warnings.append("dropped a meeting the article only announces: "
+                                + " / ".join(p.name for p in meeting.participants))
+            continue
+        if together and all(words.background.search(t) for t in together):
+            ctx.warnings.append("dropped a meeting the article tells as background: "
                                 + " / ".join(p.name for p in meeting.participants))
             continue
         kept.append(meeting)

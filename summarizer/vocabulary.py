@@ -28,6 +28,7 @@ class Words:
     attribution: re.Pattern[str]
     reporter_titles: re.Pattern[str]
     planned: re.Pattern[str]
+    background: re.Pattern[str]
     inviting: re.Pattern[str]
     cooperation: re.Pattern[str]
     boilerplate: re.Pattern[str]
@@ -53,6 +54,7 @@ def words() -> Words:
         attribution=re.compile(cues["attribution"], re.IGNORECASE),
         reporter_titles=re.compile(cues["reporter_titles"], re.IGNORECASE),
         planned=re.compile(cues["planned"], re.IGNORECASE),
+        background=re.compile(cues["background"], re.IGNORECASE),
         inviting=re.compile(cues["inviting"], re.IGNORECASE),
         cooperation=re.compile(cues["cooperation"], re.IGNORECASE),
         boilerplate=re.compile(cues["boilerplate"], re.IGNORECASE),

@@ -425,3 +425,14 @@ def test_an_office_of_a_country_before_an_initialled_name_is_the_office():
 
 def test_a_counterpart_is_an_official_a_missed_meeting_may_name():
     assert repair.titled_names("Ruiz also met his Norlandic counterpart Ivo Brandt at the ministry.") == ["Ivo Brandt"]
+
+
+def test_a_meeting_told_only_as_background_is_not_the_news():
+    text = ("Foreign Minister Ana Ruiz held talks with her Norwegian counterpart Ivo Brandt by video on Thursday.\n"
+            "During the meeting, the ministers recalled the visit of President Tomas Vera to Oslo in May 2015, "
+            "when Vera met King Harald Lund.\n")
+    talks = _meeting(("Ana Ruiz", "Foreign Minister", "Valoria"), ("Ivo Brandt", "Foreign Minister", "Norway"))
+    past = _meeting(("Tomas Vera", "President", "Valoria"), ("Harald Lund", "King", "Norway"))
+    brief = _steps(text, talks, past)
+    assert _names(brief) == [["Ana Ruiz", "Ivo Brandt"]]
+    assert any("background" in w and "Tomas Vera" in w for w in brief.warnings)
