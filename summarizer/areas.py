@@ -27,19 +27,12 @@ def body_sentences(sentences: list[grounding.Sentence]) -> list[grounding.Senten
     return body
 
 
-# An area counts where the sentence speaks of acting together about it: its keyword within this many
-# words of a cooperation cue ("expand trade", "cooperation in energy and transport"), not in a list of
-# background facts further along a long sentence.
-_NEAR_WORDS = 10
-
-
 def labels_in(sentence: str) -> list[tuple[Area, re.Match[str]]]:
-    cues = [m.start() for m in vocabulary.words().cooperation.finditer(sentence)]
+    if not vocabulary.words().cooperation.search(sentence):
+        return []
     found = []
     for area, pattern in vocabulary.area_patterns().items():
-        match = next((m for m in pattern.finditer(sentence)
-                      if any(len(sentence[min(c, m.start()):max(c, m.start())].split()) <= _NEAR_WORDS
-                             for c in cues)), None)
+        match = pattern.search(sentence)
         if match:
             found.append((area, match))
     return found
