@@ -153,6 +153,14 @@ def titled_names(text: str) -> list[str]:
             and (m.office or re.search(rf"\bcounterparts?,?\s+{re.escape(m.name)}", text))]
 
 
+def office_after(name: str, text: str) -> str | None:
+    """The office written after the name, set off by a comma: "Jan Novak, Minister of Foreign Affairs"."""
+    titles = "|".join(sorted(vocabulary.words().title_words, key=len, reverse=True))
+    match = re.search(rf"{re.escape(name)},\s+(?:the\s+)?(?P<office>(?:[A-Z][\w-]*\s+){{0,3}}?(?:{titles})\b[^,.;]*)",
+                      text, re.IGNORECASE)
+    return match["office"].strip() if match and match["office"][0].isupper() else None
+
+
 def fullest(name: str, text: str) -> str | None:
     """The fullest mention of the person ``name`` names: all its words, the same surname, most words."""
     key = grounding.name_key(name).split()

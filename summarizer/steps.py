@@ -288,7 +288,8 @@ def merge_people(brief: Brief, ctx: Context) -> None:
 
 def _named_partner(alone: Participant, ctx: Context) -> Participant | None:
     """The other side of a meeting the model gave one person: the one official the sentences that report
-    this person meeting someone introduce by office ("Ambassador Jan Novak paid a visit to X")."""
+    this person meeting someone introduce by office ("Ambassador Jan Novak paid a visit to X", "Jan Novak,
+    Minister of Trade, met X")."""
     held = vocabulary.words().held
     found: dict[str, repair.Mention] = {}
     for sentence in ctx.sentences:
@@ -296,13 +297,14 @@ def _named_partner(alone: Participant, ctx: Context) -> Participant | None:
         if not held.search(done) or named_at(alone.name, done) is None:
             continue
         for mention in repair.mentions(done):
-            if mention.office and len(mention.name.split()) >= 2 and not same_person(mention.name, alone.name):
+            if len(mention.name.split()) >= 2 and (mention.office or repair.office_after(mention.name, done)) \
+                    and not same_person(mention.name, alone.name):
                 found.setdefault(grounding.name_key(mention.name), mention)
     if len(found) != 1:
         return None
     [mention] = found.values()
     country = re.sub(r"['\u2019]s$", "", mention.country_word)
-    return Participant(name=mention.name, title=mention.office,
+    return Participant(name=mention.name, title=mention.office or repair.office_after(mention.name, ctx.grounds),
                        country=repair.country_name(country) if country and vocabulary.is_country(country) else None)
 
 

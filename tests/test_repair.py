@@ -436,3 +436,20 @@ def test_a_meeting_told_only_as_background_is_not_the_news():
     brief = _steps(text, talks, past)
     assert _names(brief) == [["Ana Ruiz", "Ivo Brandt"]]
     assert any("background" in w and "Tomas Vera" in w for w in brief.warnings)
+
+
+def test_a_video_conference_is_held_even_when_every_other_sentence_speaks_of_what_is_to_come():
+    text = ("Trade should grow, President Ana Ruiz said on Friday during a video conference with Norway's "
+            "President Ivo Brandt.\n"
+            "Brandt said he has invited Ruiz to visit Oslo next year.\n")
+    meeting = _meeting(("Ana Ruiz", "President", "Valoria"), ("Ivo Brandt", "President", "Norway"), format="video")
+    assert _names(_steps(text, meeting)) == [["Ana Ruiz", "Ivo Brandt"]]
+
+
+def test_an_office_set_off_after_the_name_introduces_the_other_side_and_hh_is_a_style():
+    text = ("HH Sheikh Omar bin Said Al Rami, Minister of Foreign Affairs, met Ana Ruiz, Secretary-General of "
+            "the United Nations, in Geneva.\n")
+    brief = _steps(text, _meeting(("Ana Ruiz", "Secretary-General", "United Nations")))
+    [meeting] = brief.meetings
+    other = meeting.participants[1]
+    assert "Omar bin Said Al Rami" in other.name and other.title == "Minister of Foreign Affairs"
