@@ -415,7 +415,7 @@ def summarise(brief: Brief, ctx: Context) -> None:
 
 
 STEPS: tuple[Step, ...] = (repair_names, drop_planned, drop_bystanders, split_calls, merge_people, drop_alone,
-                           place_and_time, merge, label_areas, attach_invitations, ground, summarise)
+                           place_and_time, label_areas, attach_invitations, ground, merge, summarise)
 
 
 def names() -> list[str]:
