@@ -163,11 +163,14 @@ def _separate_meetings(sentences: list[grounding.Sentence]) -> list[str]:
 
 
 def _conference(text: str) -> bool:
-    """The article reports a conference call, a joint or trilateral meeting (one yet to happen does not
-    count). A summit alone is not one: leaders meet two by two on its sidelines."""
+    """The article reports a conference call, a joint or trilateral meeting, or counts the people who met
+    as one group ("The three ministers held a meeting"); one yet to happen does not count. A summit alone
+    is not one: leaders meet two by two on its sidelines."""
     done = " ".join(_without_future(s.text) for s in grounding.split_sentences(text))
     return bool(re.search(r"\b(?:conference|group|joint|trilateral|tripartite|three-way|multilateral)\s+"
-                          r"(?:phone\s+|video\s+)?(?:call|meeting|talks|summit)", done, re.IGNORECASE))
+                          r"(?:phone\s+|video\s+)?(?:call|meeting|talks|summit)"
+                          r"|\bthe\s+(?:three|four|five)\s+(?:\w+\s+)?(?:officials|ministers|leaders|presidents|"
+                          r"sides|heads)\b", done, re.IGNORECASE))
 
 
 def _or_end(at: int | None, text: str) -> int:
@@ -240,7 +243,10 @@ def drop_planned(brief: Brief, ctx: Context) -> None:
             ctx.warnings.append("dropped a meeting the article only announces: "
                                 + " / ".join(p.name for p in meeting.participants))
             continue
-        if together and all(words.background.search(t) for t in together):
+        past = [t for t in together if words.background.search(t)]
+        if past and not any(words.held.search(_without_future(t)) for t in together if t not in past):
+            # Told as background, and otherwise only announced: "their last meeting, in 2018 ... They are
+            # expected to meet on Thursday".
             ctx.warnings.append("dropped a meeting the article tells as background: "
                                 + " / ".join(p.name for p in meeting.participants))
             continue

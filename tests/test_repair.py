@@ -453,3 +453,21 @@ def test_an_office_set_off_after_the_name_introduces_the_other_side_and_hh_is_a_
     [meeting] = brief.meetings
     other = meeting.participants[1]
     assert "Omar bin Said Al Rami" in other.name and other.title == "Minister of Foreign Affairs"
+
+
+def test_a_meeting_the_article_counts_as_one_group_stays_whole():
+    text = ("Foreign Minister Ana Ruiz of Norway received the Danish Foreign Minister, Ivo Brandt, and the "
+            "Swedish Foreign Minister, Lena Holm, on Monday.\n"
+            "The three ministers held a meeting where they discussed trade.\n")
+    meeting = _meeting(("Ana Ruiz", "Foreign Minister", "Norway"), ("Ivo Brandt", "Foreign Minister", "Denmark"),
+                       ("Lena Holm", "Foreign Minister", "Sweden"))
+    assert len(_steps(text, meeting).meetings) == 1
+    apart = text.replace("The three ministers held a meeting where they", "They")
+    assert len(_steps(apart, meeting).meetings) == 2  # each from a country of their own: two meetings
+
+
+def test_a_meeting_only_recalled_and_announced_is_not_the_news():
+    text = ("President Ana Ruiz met her Norwegian counterpart Ivo Brandt in Oslo in September, 2018.\n"
+            "Ruiz and Brandt are expected to meet on Thursday.\n")
+    meeting = _meeting(("Ana Ruiz", "President", "Valoria"), ("Ivo Brandt", "President", "Norway"))
+    assert _steps(text, meeting).meetings == []
