@@ -30,7 +30,7 @@ def named_at(name: str | None, text: str) -> int | None:
     folded = grounding.fold(text)
     spots = [folded.find(grounding.fold(w)) for w in (name, surname_key(name)) if w]
     spots = [i for i in spots if i >= 0]
-    first = grounding.name_key(name).split()[0]
+    first = next(iter(grounding.name_key(name).split()), "")
     if len(first) > 2 and first != surname_key(name):
         # "Mr Teo" for Teo Chee Hean, "Prince Faisal": news also shortens a name to its first word after
         # a courtesy title or a style.

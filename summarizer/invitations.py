@@ -30,10 +30,21 @@ def _resolve_person(words: str | None, people: list[Participant], text: str) -> 
     return words if grounding.name_in_text(words, text) else None
 
 
+_PASSIVE = re.compile(r"invit\w*\s+(?:from|by|of)\b|\binvitation\s+(?:extended|sent|issued|conveyed)\s+by\b",
+                      re.IGNORECASE)
+
+
+def _agent_end(sentence: str, passive: re.Match[str]) -> int:
+    stop = re.search(r",|\bto\b|\bduring\b|$", sentence[passive.end():])
+    return passive.end() + stop.start()
+
+
 def _role(person: str | None, sentence: str) -> str | None:
     """How the sentence names a person. Active ('A invited B', 'an invitation to B'): after the verb is
-    the invitee, before it the inviter. Passive ('an invitation from A, B ...', 'B was invited by A'):
-    the phrase right after 'from'/'by' is the inviter, anyone else the invitee. None: not named."""
+    the invitee, before it the inviter; with pronouns on both sides ('in his call with B, he invited
+    him'), the one named is the invitee, unless named as the speaker of a quote. Passive ('an invitation
+    from A, B ...', 'B was invited by A'): the phrase right after 'from'/'by' is the inviter, anyone else
+    the invitee, except one who carries a letter 'from A to C'. None: not named, or only the carrier."""
     at = named_at(person, sentence)
     verb = _INVITING.search(sentence)
     if at is None or verb is None:
@@ -57,15 +68,6 @@ def _role(person: str | None, sentence: str) -> str | None:
         said = re.search(r"\b(?:said|says|added|told|wrote)\b", sentence[verb.end():])
         return "inviter" if at > verb.start() and said else "invitee"
     return "invitee" if at > verb.start() else "inviter"
-
-
-_PASSIVE = re.compile(r"invit\w*\s+(?:from|by|of)\b|\binvitation\s+(?:extended|sent|issued|conveyed)\s+by\b",
-                      re.IGNORECASE)
-
-
-def _agent_end(sentence: str, passive: re.Match[str]) -> int:
-    stop = re.search(r",|\bto\b|\bduring\b|$", sentence[passive.end():])
-    return passive.end() + stop.start()
 
 
 def _agent(sentence: str, people: list[Participant], text: str) -> str | None:
@@ -226,13 +228,13 @@ def attach(meetings: list[Meeting], segments: list[list[grounding.Sentence]],
             or _agent(sentence.text, meeting.participants, text)
         if stated and not same_person(stated, invitee):
             inviter = stated
+        elif inviter and vocabulary.is_country(inviter):
+            inviter = _government(inviter)  # "invited by Ruritania": a government, where no person is named
         home_side = next((p for p in meeting.participants if same_person(p.name, invitee)), None)
         if inviter and home_side and inviter == _government(home_side.country or ""):
             # A government does not invite its own leader: the invitee is the other side of the meeting.
             others = [p.name for p in meeting.participants if p.country != home_side.country]
             invitee = others[0] if len(others) == 1 else invitee
-        elif inviter and vocabulary.is_country(inviter):
-            inviter = _government(inviter)  # "invited by Ruritania": a government, where no person is named
         others = [p.name for p in meeting.participants if not same_person(p.name, invitee)]
         if inviter is None and len(others) == 1 and len(others) < len(meeting.participants):
             inviter = others[0]  # "he invited X": the other side of a two-person meeting
