@@ -79,8 +79,8 @@ def _agent(sentence: str, people: list[Participant], text: str) -> str | None:
         return None
     agent = sentence[passive.end():_agent_end(sentence, passive)].strip()
     names = [m.name for m in repair.mentions(agent) if len(m.name.split()) >= 2 or m.office]
-    if names:
-        return _subject_person(agent, people, text) or names[0]
+    if names:  # the participant of that name, else the person as written
+        return next((p.name for p in people if same_person(p.name, names[0])), names[0])
     country = re.search(r"\bof\s+(?:the\s+)?(?P<country>[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2})\s*$", agent) \
         or re.match(r"^(?:the\s+)?(?P<country>[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2})\s+(?:government|ministry)\b", agent)
     if country and vocabulary.is_country(country["country"]):

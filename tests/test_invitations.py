@@ -87,51 +87,51 @@ def test_whoever_accepts_an_invitation_is_the_invitee():
     assert _pairs(brief) == [("Ana Ruiz", "Jan Novak")]
 
 
-LETTER = """Envoy delivers invitation
-ARLEN - The special envoy from Norland, Dr Omar Haddad, presented a letter of invitation from Ivo Brandt, President of Norland, to President Sara Lindholm in Arlen.
-Lindholm thanked the envoy and said she would consider the invitation.
+LETTER = """Envoy brings invitation
+ARLEN - Envoy Omar Haddad brought an invitation from Norlandic President Ivo Brandt to his Valorian counterpart, Sara Lindholm, on Monday.
+Lindholm said she would consider it.
 """
 
 
 @pytest.mark.parametrize("model_inviter, model_invitee", [("Omar Haddad", "Sara Lindholm"),  # the messenger as inviter
                                                           ("Ivo Brandt", "Omar Haddad")])  # the messenger as invitee
-def test_a_letter_of_invitation_from_a_to_b_invites_b_and_the_messenger_only_carries_it(model_inviter,
-                                                                                            model_invitee):
-    people = [("Omar Haddad", "Special Envoy", "Norland"), ("Sara Lindholm", "President", "Valoria")]
+def test_an_invitation_from_a_to_b_invites_b_and_the_messenger_only_carries_it(model_inviter, model_invitee):
+    people = [("Omar Haddad", "Envoy", "Norland"), ("Sara Lindholm", "President", "Valoria")]
     brief = _brief(LETTER, people, [InvitationDraft(inviter=model_inviter, invitee=model_invitee, event=None,
                                                     place=None, when=None)])
     assert _pairs(brief) == [("Ivo Brandt", "Sara Lindholm")]
 
 
-CALLS = """Prime minister calls counterparts
-ARLEN - Prime Minister Tomas Vera held telephone conversations with Norland's Prime Minister Ana Ruiz on Friday.
-"During my conversation with Ruiz, I invited her to visit Valoria," Vera said.
-Vera also said his country was ready to host the Northern Summit later this year.
-"""
+PRONOUNS = {
+    "before": "In the call with Ruiz, he invited her to come to Valoria in the spring.",
+    "speaker": '"When we spoke, I invited her to come to Valoria in the spring," Vera told reporters.',
+}
 
 
-def test_a_pronoun_that_invites_a_pronoun_invites_the_one_the_sentence_names():
-    people = [("Tomas Vera", "Prime Minister", "Valoria"), ("Ana Ruiz", "Prime Minister", "Norland")]
-    swapped = InvitationDraft(inviter="Ana Ruiz", invitee="Tomas Vera", event="visit", place=None, when=None)
-    assert _pairs(_brief(CALLS, people, [swapped])) == [("Tomas Vera", "Ana Ruiz")]
+@pytest.mark.parametrize("where", sorted(PRONOUNS))
+def test_pronouns_that_invite_stand_for_the_one_named_before_and_the_speaker_after(where):
+    text = (f"Prime Minister Tomas Vera spoke by phone with Norway's Prime Minister Ana Ruiz on Friday.\n"
+            f"{PRONOUNS[where]}\n")
+    people = [("Tomas Vera", "Prime Minister", "Valoria"), ("Ana Ruiz", "Prime Minister", "Norway")]
+    swapped = InvitationDraft(inviter="Ana Ruiz", invitee="Tomas Vera", event="visit", place="Valoria", when=None)
+    assert _pairs(_brief(text, people, [swapped])) == [("Tomas Vera", "Ana Ruiz")]
 
 
 def test_readiness_to_host_an_event_grounds_no_invitation():
-    people = [("Tomas Vera", "Prime Minister", "Valoria"), ("Ana Ruiz", "Prime Minister", "Norland")]
-    summit = InvitationDraft(inviter="Tomas Vera", invitee="Ana Ruiz", event="Northern Summit", place=None, when=None)
-    brief = _brief(CALLS.replace('"During my conversation with Ruiz, I invited her to visit Valoria," Vera said.\n', ""),
-                   people, [summit])
-    assert _pairs(brief) == []  # "to host the Northern Summit" hosts an event, not a person
+    text = ("Prime Minister Tomas Vera spoke by phone with Norway's Prime Minister Ana Ruiz on Friday.\n"
+            "Vera also said his country was ready to host the Lakes Forum later this year.\n")
+    people = [("Tomas Vera", "Prime Minister", "Valoria"), ("Ana Ruiz", "Prime Minister", "Norway")]
+    forum = InvitationDraft(inviter="Tomas Vera", invitee="Ana Ruiz", event="Lakes Forum", place=None, when=None)
+    assert _pairs(_brief(text, people, [forum])) == []  # "to host the Lakes Forum" hosts an event, not a person
 
 
 RECALLED = """Leaders meet
 ARLEN - Prime Minister Tomas Vera met Norway's President Ana Ruiz on Friday.
-The Prime Minister recalled the invitation extended by the President of Uruguay during her visit to Norway.
-In response, Ruiz said she would visit Uruguay at a convenient date.
+Vera reminded Ruiz of the invitation extended by the President of Uruguay, and Ruiz said she hoped to make the trip soon.
 """
 
 
 def test_a_government_does_not_invite_its_own_leader():
     people = [("Tomas Vera", "Prime Minister", "Uruguay"), ("Ana Ruiz", "President", "Norway")]
-    draft = InvitationDraft(inviter="Tomas Vera", invitee="Uruguay", event="visit", place=None, when=None)
+    draft = InvitationDraft(inviter="Tomas Vera", invitee="Uruguay", event="trip", place=None, when=None)
     assert _pairs(_brief(RECALLED, people, [draft])) == [("Government of Uruguay", "Ana Ruiz")]

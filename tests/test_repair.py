@@ -334,9 +334,8 @@ def _steps(text: str, *meetings: Meeting) -> Brief:
     return steps.run(Brief(article_id="x", meetings=list(meetings)), steps.Context(text=text, grounds=text))
 
 
-HELD_ELSEWHERE = """Valoria, Sept. 22: Prime Minister Tomas Vera held separate bilateral meetings with leaders.
-On Thursday the Prime Minister held meetings with the leaders of Norland and Sveaborg on the sidelines of the General Assembly in Port Arlen.
-During the meeting with Norlandic President Ana Ruiz, the two leaders discussed trade.
+HELD_ELSEWHERE = """Valoria, Sept. 22: Prime Minister Tomas Vera is back from a week abroad.
+He met Norlandic President Ana Ruiz on the sidelines of the General Assembly in Port Arlen on Thursday, and the two leaders discussed trade.
 """
 
 
@@ -350,19 +349,15 @@ def test_the_place_the_text_says_a_meeting_was_held_beats_the_dateline(model_cit
     assert _steps(HELD_ELSEWHERE, call).meetings[0].venue.city is None  # a call is held nowhere
 
 
-TOUR = """Envoy ends visit
-VALORIA - Foreign Minister Ivo Brandt received visiting Norlandic envoy Ana Ruiz at the ministry on Monday.
-The meeting was also attended by Deputy Foreign Minister Lena Holm.
-Earlier in the day, Ruiz met with Prime Minister Tomas Vera and will later meet President Sara Lind.
-Ruiz is to leave Valoria on Tuesday.
+TOUR = """Envoy wraps up talks
+VALORIA - Norlandic envoy Ana Ruiz was received by Foreign Minister Ivo Brandt on Monday. Deputy Foreign Minister Lena Holm attended the meeting.
+Before that, Ruiz met Prime Minister Tomas Vera, and she will see President Sara Lind on Wednesday.
 """
 
 
 def test_one_visitors_meetings_reported_one_by_one_are_separate_and_who_only_attends_sits_in():
     meeting = _meeting(("Ivo Brandt", "Foreign Minister", "Valoria"), ("Ana Ruiz", "Envoy", "Norland"),
-                       ("Lena Holm", "Deputy Foreign Minister", "Valoria"), ("Tomas Vera", "Prime Minister", "Valoria"),
-                       ("Sara Lind", "President", "Valoria"))
-    meeting.participants = meeting.participants[:4]  # the model's list is at most four
+                       ("Lena Holm", "Deputy Foreign Minister", "Valoria"), ("Tomas Vera", "Prime Minister", "Valoria"))
     brief = _steps(TOUR, meeting)
     assert sorted(map(sorted, _names(brief))) == [["Ana Ruiz", "Ivo Brandt", "Lena Holm"], ["Ana Ruiz", "Tomas Vera"]]
 
@@ -373,28 +368,27 @@ def test_a_person_named_only_after_will_in_a_sentence_that_reports_a_meeting_is_
     assert _names(_steps(TOUR, meeting)) == [["Ana Ruiz", "Tomas Vera"]]
 
 
-DINNER = """Minister visits Valoria
-Mr Tan had separate meetings with Minister of Interior Ivo Brandt and Minister of Trade Lena Holm.
-On Wednesday, Mr Tan was hosted to dinner by Tomas Vera, President of the National Museums Foundation.
-The dinner was attended by Minister of Culture Sara Lind and Minister of Energy Omar Haddad.
-Senior Minister Tan Wei Ming wraps up a visit to Valoria on Saturday.
+RECEPTION = """Minister visits Valoria
+Mr Tan held separate talks with Interior Minister Ivo Brandt and Trade Minister Lena Holm.
+In the evening, Tomas Vera, head of the Valoria Arts Society, gave a reception with Culture Minister Sara Lind and Energy Minister Omar Haddad.
+Senior Minister Tan Wei Ming leaves Valoria on Saturday.
 """
 
 
 def test_separate_meetings_are_those_of_the_people_the_sentence_names_and_a_first_name_with_mr_names_him():
-    dinner = _meeting(("Tomas Vera", "President of the National Museums Foundation", "Valoria"),
-                      ("Sara Lind", "Minister of Culture", "Valoria"), ("Omar Haddad", "Minister of Energy", "Valoria"))
-    talks = _meeting(("Ivo Brandt", "Minister of Interior", "Valoria"), ("Lena Holm", "Minister of Trade", "Valoria"),
+    reception = _meeting(("Tomas Vera", "head of the Valoria Arts Society", "Valoria"),
+                         ("Sara Lind", "Culture Minister", "Valoria"), ("Omar Haddad", "Energy Minister", "Valoria"))
+    talks = _meeting(("Ivo Brandt", "Interior Minister", "Valoria"), ("Lena Holm", "Trade Minister", "Valoria"),
                      ("Tan Wei Ming", "Senior Minister", "Singapore"))
-    brief = _steps(DINNER, dinner, talks)
+    brief = _steps(RECEPTION, reception, talks)
     assert sorted(map(sorted, _names(brief))) == [["Ivo Brandt", "Tan Wei Ming"], ["Lena Holm", "Tan Wei Ming"],
                                                   ["Omar Haddad", "Sara Lind", "Tomas Vera"]]
 
 
 def test_a_name_news_shortens_to_its_first_word_still_names_the_person():
-    text = ("Prime Minister Datin Aida Karim has expressed hope that ties with Norland will continue to flourish.\n"
-            "Aida shared this after telephone conversations with Norland's Prime Minister Ivo Brandt and "
-            "Sveaborg's Prime Minister Lena Holm.\n")
+    text = ("Prime Minister Datin Aida Karim will travel to Norland next month.\n"
+            "Aida spoke by telephone on Monday with Norland's Prime Minister Ivo Brandt and Sveaborg's Prime "
+            "Minister Lena Holm.\n")
     call = _meeting(("Datin Aida Karim", "Prime Minister", "Valoria"), ("Ivo Brandt", "Prime Minister", "Norland"),
                     ("Lena Holm", "Prime Minister", "Sveaborg"), format="phone")
     assert sorted(map(sorted, _names(_steps(text, call)))) == [["Datin Aida Karim", "Ivo Brandt"],
@@ -402,8 +396,8 @@ def test_a_name_news_shortens_to_its_first_word_still_names_the_person():
 
 
 def test_the_official_a_lone_persons_meeting_sentence_introduces_is_the_other_side():
-    text = ("On Tuesday, Norway's Ambassador Ivo Brandt paid a visit to Tomas Vera at the ministry.\n"
-            "They discussed the development of relations.\n")
+    text = ("Norway's Ambassador Ivo Brandt paid a farewell visit to Tomas Vera on Tuesday.\n"
+            "They spoke about the years of his posting.\n")
     brief = _steps(text, _meeting(("Tomas Vera", None, "Valoria")))
     assert _names(brief) == [["Tomas Vera", "Ivo Brandt"]]
     assert brief.meetings[0].participants[1].title == "Ambassador"
@@ -411,26 +405,24 @@ def test_the_official_a_lone_persons_meeting_sentence_introduces_is_the_other_si
 
 
 def test_a_spokesman_speaking_of_preparations_for_a_meeting_is_no_meeting():
-    text = ("Spokesman Ivo Brandt said both ministries are making preparations for the meeting between the "
-            "foreign ministers.\n")
+    text = "Spokesman Ivo Brandt said preparations for a summit of the two presidents were under way.\n"
     assert _steps(text, _meeting(("Ivo Brandt", "Spokesman", "Valoria"))).meetings == []
 
 
 def test_an_office_of_a_country_before_an_initialled_name_is_the_office():
-    text = "Minister Ana Ruiz met Chief Cabinet Secretary of Norway L Holm-Ek on Thursday.\n"
-    person, _ = repair.repair_participant(Participant(name="Chief Cabinet Secretary of Norway L Holm-Ek",
+    text = "Minister Ana Ruiz met Deputy Speaker of Norway K Holm-Ek on Thursday.\n"
+    person, _ = repair.repair_participant(Participant(name="Deputy Speaker of Norway K Holm-Ek",
                                                       title=None, country="Norway"), text)
-    assert person is not None and person.name == "L Holm-Ek"
+    assert person is not None and person.name == "K Holm-Ek"
 
 
 def test_a_counterpart_is_an_official_a_missed_meeting_may_name():
-    assert repair.titled_names("Ruiz also met his Norlandic counterpart Ivo Brandt at the ministry.") == ["Ivo Brandt"]
+    assert repair.titled_names("Later, Ruiz sat down with her Norlandic counterpart Ivo Brandt.") == ["Ivo Brandt"]
 
 
 def test_a_meeting_told_only_as_background_is_not_the_news():
     text = ("Foreign Minister Ana Ruiz held talks with her Norwegian counterpart Ivo Brandt by video on Thursday.\n"
-            "During the meeting, the ministers recalled the visit of President Tomas Vera to Oslo in May 2015, "
-            "when Vera met King Harald Lund.\n")
+            "It was President Tomas Vera who last met King Harald Lund, at a state dinner in Oslo in May 2015.\n")
     talks = _meeting(("Ana Ruiz", "Foreign Minister", "Valoria"), ("Ivo Brandt", "Foreign Minister", "Norway"))
     past = _meeting(("Tomas Vera", "President", "Valoria"), ("Harald Lund", "King", "Norway"))
     brief = _steps(text, talks, past)
@@ -438,36 +430,36 @@ def test_a_meeting_told_only_as_background_is_not_the_news():
     assert any("background" in w and "Tomas Vera" in w for w in brief.warnings)
 
 
-def test_a_video_conference_is_held_even_when_every_other_sentence_speaks_of_what_is_to_come():
-    text = ("Trade should grow, President Ana Ruiz said on Friday during a video conference with Norway's "
-            "President Ivo Brandt.\n"
-            "Brandt said he has invited Ruiz to visit Oslo next year.\n")
+def test_a_video_call_is_held_even_when_every_other_sentence_speaks_of_what_is_to_come():
+    text = ("Trade was the main topic for President Ana Ruiz on Friday in a video call with Norway's President "
+            "Ivo Brandt.\n"
+            "Ruiz will travel to Oslo next year.\n")
     meeting = _meeting(("Ana Ruiz", "President", "Valoria"), ("Ivo Brandt", "President", "Norway"), format="video")
     assert _names(_steps(text, meeting)) == [["Ana Ruiz", "Ivo Brandt"]]
 
 
 def test_an_office_set_off_after_the_name_introduces_the_other_side_and_hh_is_a_style():
-    text = ("HH Sheikh Omar bin Said Al Rami, Minister of Foreign Affairs, met Ana Ruiz, Secretary-General of "
-            "the United Nations, in Geneva.\n")
-    brief = _steps(text, _meeting(("Ana Ruiz", "Secretary-General", "United Nations")))
+    text = ("Ana Ruiz, head of the World Health Organization, was received in Geneva by HH Sheikh Omar bin Said "
+            "Al Rami, Minister of Health.\n")
+    brief = _steps(text, _meeting(("Ana Ruiz", "Director-General", "World Health Organization")))
     [meeting] = brief.meetings
     other = meeting.participants[1]
-    assert "Omar bin Said Al Rami" in other.name and other.title == "Minister of Foreign Affairs"
+    assert "Omar bin Said Al Rami" in other.name and other.title == "Minister of Health"
 
 
 def test_a_meeting_the_article_counts_as_one_group_stays_whole():
-    text = ("Foreign Minister Ana Ruiz of Norway received the Danish Foreign Minister, Ivo Brandt, and the "
-            "Swedish Foreign Minister, Lena Holm, on Monday.\n"
-            "The three ministers held a meeting where they discussed trade.\n")
+    text = ("Norway's Foreign Minister Ana Ruiz welcomed Ivo Brandt of Denmark and Lena Holm of Sweden to "
+            "Oslo on Monday.\n"
+            "Afterwards the three ministers signed a statement on trade.\n")
     meeting = _meeting(("Ana Ruiz", "Foreign Minister", "Norway"), ("Ivo Brandt", "Foreign Minister", "Denmark"),
                        ("Lena Holm", "Foreign Minister", "Sweden"))
     assert len(_steps(text, meeting).meetings) == 1
-    apart = text.replace("The three ministers held a meeting where they", "They")
+    apart = text.replace("Afterwards the three ministers signed", "Each signed")
     assert len(_steps(apart, meeting).meetings) == 2  # each from a country of their own: two meetings
 
 
 def test_a_meeting_only_recalled_and_announced_is_not_the_news():
-    text = ("President Ana Ruiz met her Norwegian counterpart Ivo Brandt in Oslo in September, 2018.\n"
-            "Ruiz and Brandt are expected to meet on Thursday.\n")
+    text = ("Ana Ruiz and Ivo Brandt have not met since talks in Oslo in September, 2018.\n"
+            "Ruiz and Brandt are due to meet again on Thursday.\n")
     meeting = _meeting(("Ana Ruiz", "President", "Valoria"), ("Ivo Brandt", "President", "Norway"))
     assert _steps(text, meeting).meetings == []
