@@ -16,7 +16,7 @@ from typing import Any
 
 from . import areas, enrich, grounding, invitations, repair, vocabulary
 from .identity import named_at, same_person, surname_key
-from .schema import AgreedArea, Brief, Participant
+from .schema import AgreedArea, Brief, Meeting, Participant
 
 
 @dataclass
@@ -93,6 +93,42 @@ def split_calls(brief: Brief, ctx: Context) -> None:
         kind = "call" if call else "meeting"
         ctx.warnings.append(f"split a {kind} of {len(people)} people into {len(others)} {kind}s with {caller.name}")
     brief.meetings = meetings
+
+
+_ATTENDED = re.compile(r"\b(?:(?:was|were)\s+(?:also\s+)?attended\s+by|in\s+the\s+presence\s+of)\b", re.IGNORECASE)
+_SITTING = re.compile(r"\b(?:meeting|talks|reception|dinner|luncheon|lunch|session)\b", re.IGNORECASE)
+
+
+def add_attendees(brief: Brief, ctx: Context) -> None:
+    """Officials the article says attended a meeting ("The meeting was attended by Deputy Minister Jan
+    Novak", "X, in the presence of Minister Y, received Z") sat in it: they join the meeting of the people
+    named there or just before, when the model left them out."""
+    if not brief.meetings:
+        return
+    earlier: list[str] = []
+    for sentence in ctx.sentences:
+        cue = _ATTENDED.search(sentence.text)
+        if cue and (_SITTING.search(sentence.text[:cue.start()]) or any(
+                named_at(p.name, sentence.text[:cue.start()]) is not None for m in brief.meetings for p in m.participants)):
+            target = _meeting_named(brief.meetings, [sentence.text[:cue.start()], *reversed(earlier)])
+            clause = sentence.text[cue.end():]
+            for mention in repair.mentions(clause):
+                office = mention.office or repair.office_after(mention.name, clause)
+                if target is None or len(mention.name.split()) < 2 or not office or any(
+                        same_person(mention.name, p.name) for m in brief.meetings for p in m.participants):
+                    continue
+                target.participants.append(Participant(name=mention.name, title=office))
+                ctx.warnings.append(f"added {mention.name!r}, who the article says attended the meeting")
+        earlier.append(sentence.text)
+
+
+def _meeting_named(meetings: list[Meeting], texts: list[str]) -> Meeting | None:
+    """The meeting whose people the first of ``texts`` that names any of them names most."""
+    for text in texts:
+        counts = [sum(named_at(p.name, text) is not None for p in m.participants) for m in meetings]
+        if max(counts) > 0:
+            return meetings[counts.index(max(counts))]
+    return None
 
 
 def _sittings(people: list[Participant], ctx: Context) -> list[list[Participant]]:
@@ -420,8 +456,8 @@ def summarise(brief: Brief, ctx: Context) -> None:
     brief.summary = brief.summary or enrich.write_summary(brief)
 
 
-STEPS: tuple[Step, ...] = (repair_names, drop_planned, drop_bystanders, split_calls, merge_people, drop_alone,
-                           place_and_time, label_areas, attach_invitations, ground, merge, summarise)
+STEPS: tuple[Step, ...] = (repair_names, drop_planned, drop_bystanders, split_calls, add_attendees, merge_people,
+                           drop_alone, place_and_time, label_areas, attach_invitations, ground, merge, summarise)
 
 
 def names() -> list[str]:

@@ -463,3 +463,12 @@ def test_a_meeting_only_recalled_and_announced_is_not_the_news():
             "Ruiz and Brandt are due to meet again on Thursday.\n")
     meeting = _meeting(("Ana Ruiz", "President", "Valoria"), ("Ivo Brandt", "President", "Norway"))
     assert _steps(text, meeting).meetings == []
+
+
+def test_officials_the_article_says_attended_a_meeting_sat_in_it():
+    text = ("President Ana Ruiz received Norway's Foreign Minister Ivo Brandt in Arlen on Monday.\n"
+            "The talks were also attended by Deputy Foreign Minister Lena Holm and the ambassador.\n")
+    meeting = _meeting(("Ana Ruiz", "President", "Valoria"), ("Ivo Brandt", "Foreign Minister", "Norway"))
+    [kept] = _steps(text, meeting).meetings
+    assert [p.name for p in kept.participants] == ["Ana Ruiz", "Ivo Brandt", "Lena Holm"]
+    assert kept.participants[2].title == "Deputy Foreign Minister"
