@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from . import grounding
+from . import grounding, vocabulary
 
 
 def surname_key(name: str) -> str:
@@ -33,8 +33,9 @@ def named_at(name: str | None, text: str) -> int | None:
     first = next(iter(grounding.name_key(name).split()), "")
     if len(first) > 2 and first != surname_key(name):
         # "Mr Teo" for Teo Chee Hean, "Prince Faisal": news also shortens a name to its first word after
-        # a courtesy title or a style.
-        styled = re.search(rf"\b(?:mr|mrs|ms|dr|madam|prince|princess|sheikh|sheikha)\.?\s+{re.escape(first)}\b", folded)
+        # a courtesy title or a style (vocab/words.toml).
+        styles = vocabulary.words().first_name_styles
+        styled = re.search(rf"\b(?:{styles})\.?\s+{re.escape(first)}\b", folded)
         spots += [styled.end() - len(first)] if styled else []
     return min(spots) if spots else None
 

@@ -153,6 +153,14 @@ def titled_names(text: str) -> list[str]:
             and (m.office or re.search(rf"\bcounterparts?,?\s+{re.escape(m.name)}", text))]
 
 
+def introduced_office(mention: Mention, text: str) -> str | None:
+    """The office ``text`` introduces a named person with, before the name or set off after it; None for a
+    single word or a run with no office (a place, an agency)."""
+    if len(mention.name.split()) < 2:
+        return None
+    return mention.office or office_after(mention.name, text)
+
+
 def office_after(name: str, text: str) -> str | None:
     """The office written after the name, set off by a comma: "Jan Novak, Minister of Foreign Affairs"."""
     titles = "|".join(sorted(vocabulary.words().title_words, key=len, reverse=True))

@@ -113,8 +113,8 @@ def add_attendees(brief: Brief, ctx: Context) -> None:
             target = _meeting_named(brief.meetings, [sentence.text[:cue.start()], *reversed(earlier)])
             clause = sentence.text[cue.end():]
             for mention in repair.mentions(clause):
-                office = mention.office or repair.office_after(mention.name, clause)
-                if target is None or len(mention.name.split()) < 2 or not office or any(
+                office = repair.introduced_office(mention, clause)
+                if target is None or not office or any(
                         same_person(mention.name, p.name) for m in brief.meetings for p in m.participants):
                     continue
                 target.participants.append(Participant(name=mention.name, title=office))
@@ -339,8 +339,7 @@ def _named_partner(alone: Participant, ctx: Context) -> Participant | None:
         if not held.search(done) or named_at(alone.name, done) is None:
             continue
         for mention in repair.mentions(done):
-            if len(mention.name.split()) >= 2 and (mention.office or repair.office_after(mention.name, done)) \
-                    and not same_person(mention.name, alone.name):
+            if repair.introduced_office(mention, done) and not same_person(mention.name, alone.name):
                 found.setdefault(grounding.name_key(mention.name), mention)
     if len(found) != 1:
         return None
@@ -370,8 +369,10 @@ def place_and_time(brief: Brief, ctx: Context) -> None:
     brief.published = brief.published or enrich.published_date(ctx.text)
     city = enrich.dateline_city(ctx.text)
     held = vocabulary.words().held
-    reporting = [s.text for s in ctx.sentences if held.search(_without_future(s.text)) or "sidelines" in s.text]
-    anywhere = {p for s in reporting for p in enrich.stated_places(_without_future(s))}
+    # The sentences that report a meeting, each with the places it says what it reports happened in.
+    reporting = {s.text: enrich.stated_places(_without_future(s.text)) for s in ctx.sentences
+                 if held.search(_without_future(s.text)) or "sidelines" in s.text}
+    anywhere = set().union(*reporting.values())
     for meeting in brief.meetings:
         venue = meeting.venue
         given = enrich.value(venue.city)
@@ -379,8 +380,8 @@ def place_and_time(brief: Brief, ctx: Context) -> None:
                 grounding.name_in_text(given, s) for s in reporting)):
             # A dateline places the meetings "unless the text says otherwise": the one place the sentences
             # that report this meeting (else any meeting) say it happened in, over a city they never name.
-            own = {p for s in reporting if any(named_at(q.name, s) is not None for q in meeting.participants)
-                   for p in enrich.stated_places(_without_future(s))}
+            own = {p for s, places in reporting.items()
+                   if any(named_at(q.name, s) is not None for q in meeting.participants) for p in places}
             stated = own if own else anywhere
             if len(stated) == 1 and next(iter(stated)) != given:
                 venue.city = next(iter(stated))

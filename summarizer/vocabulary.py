@@ -22,6 +22,7 @@ class Words:
     institution_words: frozenset[str]
     ranks: frozenset[str]
     honorifics: frozenset[str]  # as name keys: "h e", "his excellency"
+    first_name_styles: str  # "mr|mrs|...": a regex alternation of the styles before a first name used alone
     abbreviated_titles: dict[str, str]
     meeting: re.Pattern[str]
     held: re.Pattern[str]
@@ -48,6 +49,7 @@ def words() -> Words:
         institution_words=frozenset(data["institution_words"].split()),
         ranks=frozenset(data["ranks"].split()),
         honorifics=honorifics,
+        first_name_styles="|".join(map(re.escape, data["first_name_styles"].split())),
         abbreviated_titles=dict(data["abbreviated_titles"]),
         meeting=re.compile(rf"\b(?:{cues['meeting']})\b", re.IGNORECASE),
         held=re.compile(cues["held"], re.IGNORECASE),
