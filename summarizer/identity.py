@@ -32,7 +32,7 @@ def named_at(name: str | None, text: str) -> int | None:
     spots = [i for i in spots if i >= 0]
     first = next(iter(grounding.name_key(name).split()), "")
     if len(first) > 2 and first != surname_key(name):
-        # "Mr Teo" for Teo Chee Hean, "Prince Faisal": news also shortens a name to its first word after
+        # "Mr Tan" for Tan Wei Ming, "Prince Karim": news also shortens a name to its first word after
         # a courtesy title or a style (vocab/words.toml).
         styles = vocabulary.words().first_name_styles
         styled = re.search(rf"\b(?:{styles})\.?\s+{re.escape(first)}\b", folded)

@@ -59,7 +59,7 @@ def _role(person: str | None, sentence: str) -> str | None:
             return "inviter"
         addressee = re.search(r"\bto\s+(?:[A-Z]|the\s+[A-Z]|his\s+|her\s+)", sentence[end:end + 80])
         if addressee and at < passive.start():
-            return None  # "A presented a letter of invitation from B to C": A only carries it
+            return None  # "A handed over an invitation from B to C": A only carries it
         return "invitee"
     if re.search(r"\b(?:I|we|he|she|they)\s+(?:\w+\s+)?$", sentence[:verb.start()]) \
             and re.match(r"\s*(?:him|her|them)\b", sentence[verb.end():]):

@@ -100,7 +100,7 @@ _SITTING = re.compile(r"\b(?:meeting|talks|reception|dinner|luncheon|lunch|sessi
 
 
 def add_attendees(brief: Brief, ctx: Context) -> None:
-    """Officials the article says attended a meeting ("The meeting was attended by Deputy Minister Jan
+    """Officials the article says attended a meeting ("the talks were also attended by Deputy Minister Jan
     Novak", "X, in the presence of Minister Y, received Z") sat in it: they join the meeting of the people
     named there or just before, when the model left them out."""
     if not brief.meetings:
@@ -137,7 +137,7 @@ def _sittings(people: list[Participant], ctx: Context) -> list[list[Participant]
     the visitor, the one person from a country or body no host shares, is at each. People no sentence
     reports meeting stay at the first. Empty unless the hosts sat in two or more sittings."""
     held = vocabulary.words().held
-    # "The meeting was also attended by ...", "participated in the talks": a sitting already reported.
+    # "the talks were also attended by ...", "took part in the meeting": a sitting already reported.
     done = [re.sub(r"\b(?:the|this|that|their|his|her|its)\s+(?:[\w-]+\s+)?(?:meetings?|talks)\b", " ",
                    _without_future(s.text), flags=re.IGNORECASE) for s in ctx.sentences]
     done = [(i, d) for i, d in enumerate(done) if held.search(d)]
@@ -200,7 +200,7 @@ def _separate_meetings(sentences: list[grounding.Sentence]) -> list[str]:
 
 def _conference(text: str) -> bool:
     """The article reports a conference call, a joint or trilateral meeting, or counts the people who met
-    as one group ("The three ministers held a meeting"); one yet to happen does not count. A summit alone
+    as one group ("afterwards the three ministers signed a statement"); one yet to happen does not count. A summit alone
     is not one: leaders meet two by two on its sidelines."""
     done = " ".join(_without_future(s.text) for s in grounding.split_sentences(text))
     return bool(re.search(r"\b(?:conference|group|joint|trilateral|tripartite|three-way|multilateral)\s+"
@@ -225,7 +225,7 @@ def drop_bystanders(brief: Brief, ctx: Context) -> None:
         kept = []
         for person in meeting.participants:
             # Any word of the name that no one else in the meeting shares: news often shortens a name to
-            # its first part ("Anwar" for Anwar Ibrahim), and a sentence that does so still names him.
+            # its first part ("Aida" for Aida Karim), and a sentence that does so still names him.
             others = {w for p in meeting.participants if p is not person for w in grounding.name_key(p.name).split()}
             own = {w for w in grounding.name_key(person.name).split() if len(w) > 2 and w not in others}
             said = [s.text for s in ctx.sentences if own & set(grounding.name_key(s.text).split())]
@@ -266,8 +266,8 @@ def _reports(name: str, sentence: str) -> bool:
 def drop_planned(brief: Brief, ctx: Context) -> None:
     """A meeting the article only announces ("will host", "is expected to meet") has not happened: dropped
     when every sentence naming two of its people speaks of the future and none reports it as held. One
-    that every such sentence tells as background ("recalled the visit of ... in 2015", "her meeting with
-    ... last month") is not the news either."""
+    that every such sentence tells as background ("they recalled their first talks, in March 2011", "a
+    meeting with ... last year") is not the news either."""
     words = vocabulary.words()
     kept = []
     for meeting in brief.meetings:
@@ -281,7 +281,7 @@ def drop_planned(brief: Brief, ctx: Context) -> None:
             continue
         past = [t for t in together if words.background.search(t)]
         if past and not any(words.held.search(_without_future(t)) for t in together if t not in past):
-            # Told as background, and otherwise only announced: "their last meeting, in 2018 ... They are
+            # Told as background, and otherwise only announced: "their talks in March 2011 ... They are
             # expected to meet on Thursday".
             ctx.warnings.append("dropped a meeting the article tells as background: "
                                 + " / ".join(p.name for p in meeting.participants))
@@ -330,7 +330,7 @@ def merge_people(brief: Brief, ctx: Context) -> None:
 
 def _named_partner(alone: Participant, ctx: Context) -> Participant | None:
     """The other side of a meeting the model gave one person: the one official the sentences that report
-    this person meeting someone introduce by office ("Ambassador Jan Novak paid a visit to X", "Jan Novak,
+    this person meeting someone introduce by office ("Ambassador Jan Novak paid a farewell visit to X", "Jan Novak,
     Minister of Trade, met X")."""
     held = vocabulary.words().held
     found: dict[str, repair.Mention] = {}

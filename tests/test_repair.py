@@ -334,7 +334,7 @@ def _steps(text: str, *meetings: Meeting) -> Brief:
     return steps.run(Brief(article_id="x", meetings=list(meetings)), steps.Context(text=text, grounds=text))
 
 
-HELD_ELSEWHERE = """Valoria, Sept. 22: Prime Minister Tomas Vera is back from a week abroad.
+HELD_ELSEWHERE = """Valoria, Sept. 3: Prime Minister Tomas Vera is back from a week abroad.
 He met Norlandic President Ana Ruiz on the sidelines of the General Assembly in Port Arlen on Thursday, and the two leaders discussed trade.
 """
 
@@ -422,7 +422,7 @@ def test_a_counterpart_is_an_official_a_missed_meeting_may_name():
 
 def test_a_meeting_told_only_as_background_is_not_the_news():
     text = ("Foreign Minister Ana Ruiz held talks with her Norwegian counterpart Ivo Brandt by video on Thursday.\n"
-            "It was President Tomas Vera who last met King Harald Lund, at a state dinner in Oslo in May 2015.\n")
+            "It was President Tomas Vera who last met King Harald Lund, at a state dinner in Oslo in March 2011.\n")
     talks = _meeting(("Ana Ruiz", "Foreign Minister", "Valoria"), ("Ivo Brandt", "Foreign Minister", "Norway"))
     past = _meeting(("Tomas Vera", "President", "Valoria"), ("Harald Lund", "King", "Norway"))
     brief = _steps(text, talks, past)
@@ -459,7 +459,7 @@ def test_a_meeting_the_article_counts_as_one_group_stays_whole():
 
 
 def test_a_meeting_only_recalled_and_announced_is_not_the_news():
-    text = ("Ana Ruiz and Ivo Brandt have not met since talks in Oslo in September, 2018.\n"
+    text = ("Ana Ruiz and Ivo Brandt have not met since talks in Oslo in October, 2012.\n"
             "Ruiz and Brandt are due to meet again on Thursday.\n")
     meeting = _meeting(("Ana Ruiz", "President", "Valoria"), ("Ivo Brandt", "President", "Norway"))
     assert _steps(text, meeting).meetings == []
