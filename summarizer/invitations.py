@@ -14,22 +14,6 @@ from .shapes import InvitationDraft, invitation_sentences
 _INVITING = vocabulary.words().inviting
 
 
-def _resolve_person(words: str | None, people: list[Participant], text: str) -> str | None:
-    """A name for 'he' or "Iran's first vice president": the participant whose title the words hold."""
-    if not words:
-        return None
-    if any(same_person(words, p.name) for p in people):
-        return next(p.name for p in people if same_person(words, p.name))
-    key = grounding.name_key(words)
-    named = [p for p in people if surname_key(p.name) in key.split()]
-    if len(named) == 1:
-        return named[0].name  # "Ruritanian Prime Minister Jan Novak"
-    titled = [p for p in people if p.title and grounding.name_key(p.title) in key]
-    if len(titled) == 1:
-        return titled[0].name
-    return words if grounding.name_in_text(words, text) else None
-
-
 _PASSIVE = re.compile(r"invit\w*\s+(?:from|by|of)\b|\binvitation\s+(?:extended|sent|issued|conveyed)\s+by\b",
                       re.IGNORECASE)
 
@@ -78,9 +62,9 @@ def _agent(sentence: str, people: list[Participant], text: str) -> str | None:
     if passive is None:
         return None
     agent = sentence[passive.end():_agent_end(sentence, passive)].strip()
-    names = [m.name for m in repair.mentions(agent) if len(m.name.split()) >= 2 or m.office]
-    if names:  # the participant of that name, else the person as written
-        return next((p.name for p in people if same_person(p.name, names[0])), names[0])
+    person = _person_in(agent, people, text, by_office=False)  # an office alone names a government
+    if person:
+        return person
     country = re.search(r"\bof\s+(?:the\s+)?(?P<country>[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2})\s*$", agent) \
         or re.match(r"^(?:the\s+)?(?P<country>[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2})\s+(?:government|ministry)\b", agent)
     if country and vocabulary.is_country(country["country"]):
@@ -115,7 +99,7 @@ def stated_inviter(invitee: str, sentences: list[grounding.Sentence], people: li
             principal = _ON_BEHALF_OF.search(sentence.text[verb.end():])
             if principal:
                 subject = principal["who"]
-            who = _subject_person(subject, people, text or sentence.text)
+            who = _person_in(subject, people, text or sentence.text)
             if who and not same_person(who, invitee):
                 return who
             country = _GOVERNMENT.match(subject)
@@ -129,25 +113,36 @@ def _government(country: str) -> str:
     return f"Government of {re.sub(r'^The ', 'the ', country)}"
 
 
-def _subject_person(subject: str, people: list[Participant], text: str) -> str | None:
-    """The participant (or another person the sentence names) the subject words stand for."""
-    if not subject or len(subject.split()) > 12:
+def _person_in(words: str | None, people: list[Participant], text: str, *, by_office: bool = True) -> str | None:
+    """The person some words stand for ("he", "Ruritania's foreign minister", "Novak", "Prime Minister Jan
+    Novak"): the participant they name; else (``by_office``) the one participant whose office they hold,
+    told apart by the country word when several hold it; else the one person they name whom the article
+    names too; else, for a surname alone, the article's fullest mention of it."""
+    if not words or len(words.split()) > 12:
         return None
-    named = [p for p in people if named_at(p.name, subject) is not None]
+    named = [p for p in people if same_person(words, p.name) or named_at(p.name, words) is not None]
     if len(named) == 1:
         return named[0].name
-    key = grounding.name_key(subject)
-    titled = [p for p in people if p.title and grounding.name_key(p.title) in key]
-    if len(titled) > 1:  # "the Ruritanian foreign minister" among two foreign ministers: by the country word
-        titled = [p for p in titled if any(enrich.country_word(w, p.country) for w in subject.split())]
-    if len(titled) == 1:
-        return titled[0].name
-    names = [m.name for m in repair.mentions(subject)]
-    if len(names) == 1 and grounding.name_in_text(names[-1], text):
-        return names[-1]
-    if re.fullmatch(r"[A-Z][\w'\u2019-]+", subject):  # a surname alone: the person the article names in full
-        return repair.fullest(subject, text)
+    if by_office:
+        key = grounding.name_key(words)
+        titled = [p for p in people if p.title and grounding.name_key(p.title) in key]
+        if len(titled) > 1:
+            titled = [p for p in titled if any(enrich.country_word(w, p.country) for w in words.split())]
+        if len(titled) == 1:
+            return titled[0].name
+    names = [m.name for m in repair.mentions(words) if by_office or len(m.name.split()) >= 2 or m.office]
+    if len(names) == 1 and grounding.name_in_text(names[0], text):
+        return names[0]
+    if re.fullmatch(r"[A-Z][\w'\u2019-]+", words):
+        return repair.fullest(words, text)
     return None
+
+
+def _named_by(written: str | None, people: list[Participant], text: str) -> str | None:
+    """The person a model wrote as inviter or invitee: whom the words stand for, else the words as written
+    when the article has them."""
+    words = enrich.clean_name(written or "", None) or written
+    return _person_in(words, people, text) or (words if words and grounding.name_in_text(words, text) else None)
 
 
 def _oriented(inviter: str | None, invitee: str, sentence: str) -> tuple[str | None, str]:
@@ -209,9 +204,8 @@ def attach(meetings: list[Meeting], segments: list[list[grounding.Sentence]],
             continue
         index, sentence = home
         meeting = meetings[index]
-        invitee = _resolve_person(enrich.clean_name(inv.invitee, None) or inv.invitee, meeting.participants, text) \
-            or inv.invitee
-        inviter = _resolve_person(enrich.clean_name(inv.inviter or "", None) or inv.inviter, meeting.participants, text)
+        invitee = _named_by(inv.invitee, meeting.participants, text) or inv.invitee
+        inviter = _named_by(inv.inviter, meeting.participants, text)
         inviter, invitee = _oriented(inviter, invitee, sentence.text)
         if named_at(invitee, sentence.text) is None \
                 and not any(same_person(invitee, p.name) for p in meeting.participants):
