@@ -308,17 +308,17 @@ def _same_meeting(a: Meeting, b: Meeting, text: str) -> bool:
     names_a = {surname_key(p.name) for p in a.participants}
     names_b = {surname_key(p.name) for p in b.participants}
     dates_agree = not a.date.text or not b.date.text or a.date.text.casefold() == b.date.text.casefold()
-    # The same people in the same city are one meeting when only one of the two dates is written beside
-    # them: a small model reads the other off another sentence ("the statement issued on Friday").
-    same_city = bool(a.venue.city) and grounding.name_key(a.venue.city or "") == grounding.name_key(b.venue.city or "")
-    return names_a == names_b and (dates_agree or (same_city and _dated_here(a, text) != _dated_here(b, text)))
+    # The same people met twice only where the article dates both meetings beside them: a small model
+    # reads a date off another sentence ("the statement issued on Friday", a photo caption).
+    return names_a == names_b and (dates_agree or not (_dated_here(a, text) and _dated_here(b, text)))
 
 
 def _dated_here(meeting: Meeting, text: str) -> bool:
-    """The meeting's date words are in a sentence that names one of its people."""
+    """The meeting's date words are in a sentence that names two of its people (or its one)."""
     when = grounding.fold(meeting.date.text or "")
-    return bool(when) and any(when in grounding.fold(s.text) and any(named_at(p.name, s.text) is not None
-                                                                      for p in meeting.participants)
+    people = meeting.participants
+    return bool(when) and any(when in grounding.fold(s.text) and sum(named_at(p.name, s.text) is not None
+                                                                     for p in people) >= min(2, len(people))
                               for s in grounding.split_sentences(text))
 
 

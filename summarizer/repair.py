@@ -111,6 +111,8 @@ def mentions(text: str) -> tuple[Mention, ...]:
             start += _institution_end(tokens[start:])  # "National Assembly Jan Novak": "National" is an office word
         while 0 < start < len(tokens) and _is_particle(tokens[start]):
             start -= 1  # "Prince Sultan bin Saad": "Sultan" is a name here, not an office
+        while not start and len(tokens) - start > 2 and vocabulary.is_country(tokens[start]):
+            start += 1  # "... Coordinator in Ruritania Jan Novak": the place closes a phrase, no name starts so
         name, before = tokens[start:], tokens[:start]
         office = [t for t in before if (_is_office(t) and grounding.name_key(t) not in _CONNECTORS)
                   or grounding.name_key(t) in enrich.ABBREVIATED_TITLES]
@@ -221,10 +223,10 @@ def _by_office(office: str, country: str | None, text: str) -> str | None:
 def _in_apposition(office: str, text: str) -> str | None:
     """"the Deputy Secretary-General of the United Nations, Jane Roe": the person named right
     after the office phrase as the article writes it."""
-    phrase = " ".join(office.split())
+    phrase = " ".join(office.split()).replace("\u2019", "'")
     if len(phrase.split()) < 2:
         return None
-    pattern = re.escape(phrase).replace(r"\ ", r"\s+") + rf",?\s+(?P<name>{_CAP}(?:[ \t]+(?:{_PARTICLES}[ \t]+)*{_CAP}){{1,4}})"
+    pattern = re.escape(phrase).replace(r"\ ", r"\s+").replace("'", "['\u2019]") + rf",?\s+(?P<name>{_CAP}(?:[ \t]+(?:{_PARTICLES}[ \t]+)*{_CAP}){{1,4}})"
     found = {_person_words(m["name"]) for m in re.finditer(pattern, text)}
     names = {n for n in found if n and _looks_like_a_name(n)}
     return next(iter(names)) if len(names) == 1 else None
@@ -263,6 +265,24 @@ def country_name(country: str | None) -> str | None:
     if not country:
         return country
     return vocabulary.country_names().get(grounding.name_key(country), country)
+
+
+def stated_country(name: str, text: str) -> str | None:
+    """The country the article writes before this person's office ("Ruritanian Foreign Minister Jan Novak",
+    "Ruritania's President Jan Novak"), when every such word names one and the same country."""
+    found = set()
+    for mention in mentions(text):
+        if mention.country_word and mention.office and grounding.name_key(mention.name) == grounding.name_key(name):
+            opening = re.search(rf"(?P<before>\S+\s+)?{re.escape(mention.country_word)}\s+{re.escape(mention.office)}", text)
+            if opening is None or (opening["before"] and re.match(r"[A-Z]|(?:to|of|for|in|at)\s", opening["before"])):
+                continue  # "South Sudanese ...", "Ambassador to Ruritania ...": the word is not the whole country
+            word = re.sub(r"['\u2019]s$", "", mention.country_word)
+            named = [c for c in vocabulary.short_country_names()
+                     if grounding.name_key(c) == grounding.name_key(word) or enrich.country_word(word, c)]
+            if len(named) != 1:
+                return None  # not a country word, or one that could be either of two ("Austr...")
+            found.add(named[0])
+    return found.pop() if len(found) == 1 else None
 
 
 def _written_office(name: str, text: str, exact: bool = False) -> str | None:
@@ -423,6 +443,10 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
     elif (written := _written_office(resolved, text, exact=True)) and not {grounding.name_key(w) for w in title.split()} & {grounding.name_key(w) for w in written.split()
                                                                           if grounding.name_key(w) in title_words}:
         title = written  # "Prime Minister" for one the article calls "President Jane Roe": the article's word
+    stated = stated_country(resolved, text)
+    if stated and not (country and (enrich.country_word(country, stated) or enrich.country_word(stated, country))):
+        notes.append(f"country {country!r} -> {stated!r}, as the article writes it before the office")
+        country = stated
     repaired = person.model_copy(update={"name": resolved, "title": title, "country": country_name(country)})
     warning = "participant " + "; ".join(notes) if notes and grounding.name_key(resolved) != grounding.name_key(raw) \
         else None

@@ -57,6 +57,18 @@ def repair_names(brief: Brief, ctx: Context) -> None:
     brief.meetings = kept
 
 
+def add_other_side(brief: Brief, ctx: Context) -> None:
+    """A meeting is between sides: one whose people all serve one country lacks the other side, the one
+    official of another country in the brief whom the sentences reporting meeting them name ("the
+    visitor also met A and B")."""
+    for meeting in brief.meetings:
+        visitor = _other_side(meeting.participants, brief, ctx)
+        if visitor:
+            meeting.participants.insert(0, visitor.model_copy(deep=True))
+            ctx.warnings.append(f"added {visitor.name!r} to a meeting of one country's officials: the article "
+                                "reports meeting them")
+
+
 def split_calls(brief: Brief, ctx: Context) -> None:
     """A call or a meeting is between two sides unless the article says otherwise: a "call" of three or
     more people, a meeting of three or more people each from a different country, or any meeting of three
@@ -217,9 +229,14 @@ def _or_end(at: int | None, text: str) -> int:
 def drop_bystanders(brief: Brief, ctx: Context) -> None:
     """In a meeting of three or more, whoever only reports it ("..., X said in a statement", "according to
     X", a spokesperson) or is named only in what is yet to happen ("X will visit ...") is not one of its
-    participants."""
+    participants. Nor, in a meeting of any size, is one named only as the sender of what a participant
+    brought ("conveyed a message from President X", "on behalf of X")."""
     words = vocabulary.words()
     for meeting in brief.meetings:
+        senders = [p for p in meeting.participants if _only_sends(p.name, ctx.sentences)]
+        for person in senders:
+            ctx.warnings.append(f"dropped participant {person.name!r}: named only as the sender of a message")
+        meeting.participants = [p for p in meeting.participants if p not in senders]
         if len(meeting.participants) < 3:
             continue
         kept = []
@@ -244,6 +261,18 @@ def drop_bystanders(brief: Brief, ctx: Context) -> None:
             else:
                 kept.append(person)
         meeting.participants = kept
+
+
+_SENT_FROM = re.compile(r"\b(?:(?:message|letter|greetings|regards|wishes|invitation|congratulations)\s+(?:\w+\s+){0,2}"
+                        r"from|on\s+behalf\s+of)\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,5}$")
+_SENDERS = re.compile(r"^[^,.;]{0,40}?['\u2019]s?\s+(?:\w+\s+)?(?:message|letter|greetings|regards|wishes|invitation)\b")
+
+
+def _only_sends(name: str, sentences: list[grounding.Sentence]) -> bool:
+    """Every sentence that names the person names them as the sender of a message, a letter or greetings
+    someone else brought ("a message from President X", "X's greetings", "on behalf of X")."""
+    said = [(s.text, at) for s in sentences if (at := named_at(name, s.text)) is not None]
+    return bool(said) and all(_SENT_FROM.search(text[:at]) or _SENDERS.match(text[at:]) for text, at in said)
 
 
 def _reports(name: str, sentence: str) -> bool:
@@ -271,15 +300,15 @@ def drop_planned(brief: Brief, ctx: Context) -> None:
     words = vocabulary.words()
     kept = []
     for meeting in brief.meetings:
-        surnames = {surname_key(p.name) for p in meeting.participants}
-        together = [s.text for s in ctx.sentences
-                    if len(surnames & set(grounding.name_key(s.text).split())) >= min(2, len(surnames))]
+        people = meeting.participants
+        together = [s.text for s in ctx.sentences  # "Prince Karim" names Karim bin Omar too
+                    if sum(named_at(p.name, s.text) is not None for p in people) >= min(2, len(people))]
         held = any(words.held.search(_without_future(t)) for t in together)
         if together and not held and any(words.planned.search(t) for t in together):
             ctx.warnings.append("dropped a meeting the article only announces: "
                                 + " / ".join(p.name for p in meeting.participants))
             continue
-        past = [t for t in together if words.background.search(t)]
+        past = [t for t in together if words.background.search(_without_asides(t))]
         if past and not any(words.held.search(_without_future(t)) for t in together if t not in past):
             # Told as background, and otherwise only announced: "their talks in March 2011 ... They are
             # expected to meet on Thursday".
@@ -288,6 +317,12 @@ def drop_planned(brief: Brief, ctx: Context) -> None:
             continue
         kept.append(meeting)
     brief.meetings = kept
+
+
+def _without_asides(sentence: str) -> str:
+    """The sentence without clauses set off by commas that describe a person or thing ("X, who took office
+    last month, spoke with Y"): their time is not the time of what the sentence reports."""
+    return re.sub(r",\s*(?:who|whose|which)\b[^,]*(?:,|$)", ",", sentence)
 
 
 def _without_future(sentence: str) -> str:
@@ -328,6 +363,25 @@ def merge_people(brief: Brief, ctx: Context) -> None:
         meeting.participants = people
 
 
+def _other_side(people: list[Participant], brief: Brief, ctx: Context) -> Participant | None:
+    """A meeting is between sides: for one whose people all serve one country, the one official of another
+    country in the brief whom the sentences reporting meeting them name ("the visitor also met A and B")."""
+    countries = {repair.country_name(p.country) for p in people}
+    if len(people) < 2 or len(countries) != 1 or None in countries:
+        return None
+    held = vocabulary.words().held
+    found: dict[str, Participant] = {}
+    for sentence in ctx.sentences:
+        done = _without_future(sentence.text)
+        if not held.search(done) or not any(named_at(p.name, done) is not None for p in people):
+            continue
+        for other in (p for m in brief.meetings for p in m.participants):
+            if other.country and repair.country_name(other.country) not in countries \
+                    and named_at(other.name, done) is not None:
+                found.setdefault(grounding.name_key(other.name), other)
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def _named_partner(alone: Participant, ctx: Context) -> Participant | None:
     """The other side of a meeting the model gave one person: the one official the sentences that report
     this person meeting someone introduce by office ("Ambassador Jan Novak paid a farewell visit to X", "Jan Novak,
@@ -359,6 +413,13 @@ def drop_alone(brief: Brief, ctx: Context) -> None:
     for meeting in alone:
         ctx.warnings.append(f"dropped a meeting with only {meeting.participants[0].name}: the article never "
                             "says they met anyone")
+    # One whose other meetings the brief has: what is left of a meeting whose other side was dropped.
+    met = {grounding.name_key(p.name) for m in brief.meetings if len(m.participants) > 1 for p in m.participants}
+    rest = [m for m in brief.meetings if len(m.participants) == 1 and m not in alone
+            and grounding.name_key(m.participants[0].name) in met]
+    for meeting in rest:
+        ctx.warnings.append(f"dropped a meeting with only {meeting.participants[0].name}, who has others")
+    alone += rest
     brief.meetings = [m for m in brief.meetings if m not in alone]
 
 
@@ -457,7 +518,7 @@ def summarise(brief: Brief, ctx: Context) -> None:
     brief.summary = brief.summary or enrich.write_summary(brief)
 
 
-STEPS: tuple[Step, ...] = (repair_names, drop_planned, drop_bystanders, split_calls, add_attendees, merge_people,
+STEPS: tuple[Step, ...] = (repair_names, drop_planned, drop_bystanders, add_other_side, split_calls, add_attendees, merge_people,
                            drop_alone, place_and_time, label_areas, attach_invitations, ground, merge, summarise)
 
 

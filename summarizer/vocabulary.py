@@ -91,6 +91,18 @@ def is_country(words: str) -> bool:
 
 
 @functools.cache
+def short_country_names() -> tuple[str, ...]:
+    """Every country's short English name: ISO 3166 names cut at the comma ("Iran, Islamic Republic of" ->
+    "Iran"), through countries.toml ("Russian Federation" -> "Russia")."""
+    import pycountry
+
+    names = {getattr(c, "common_name", None) or c.name for c in pycountry.countries}
+    short = {country_names().get(re.sub(r"[^\w]+", " ", n.split(",")[0].casefold()).strip(), n.split(",")[0])
+             for n in names}
+    return tuple(sorted(short | set(country_names().values()) - set(bodies())))
+
+
+@functools.cache
 def bodies() -> dict[str, re.Pattern[str]]:
     """International bodies: the name the spec uses -> how news writes it, as one pattern that skips
     the body a country's envoy is sent to ("ambassador to the UN") and a minister's brief ("Minister for EU Affairs")."""
