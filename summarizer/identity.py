@@ -11,6 +11,7 @@ article) and reports (across articles). Scoring keeps the spec's own rule in :mo
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -37,6 +38,14 @@ def named_at(name: str | None, text: str) -> int | None:
         styles = vocabulary.words().first_name_styles
         styled = re.search(rf"\b(?:{styles})\.?\s+{re.escape(first)}\b", folded)
         spots += [styled.end() - len(first)] if styled else []
+        # "Yoon" for Yoon Suk Yeol: where the family name comes first, news writes it alone. Only the word
+        # standing alone counts: not followed by another capitalised word ("Mohammed bin Zayed" is not
+        # "Mohammed bin Salman"'s first word alone).
+        plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        written = "".join(c for c in unicodedata.normalize("NFKD", name.split()[0]) if not unicodedata.combining(c))
+        alone = re.search(rf"(?<![\w-]){re.escape(written)}(?![\w-])(?!['\u2019]?\s*(?:(?:bin|ibn|al|el|de|van|von)\s+)?[A-Z])",
+                          plain)
+        spots += [alone.start()] if alone else []
     return min(spots) if spots else None
 
 

@@ -23,7 +23,7 @@ def _agent_end(sentence: str, passive: re.Match[str]) -> int:
     return passive.end() + stop.start()
 
 
-def _role(person: str | None, sentence: str) -> str | None:
+def role(person: str | None, sentence: str) -> str | None:
     """How the sentence names a person. Active ('A invited B', 'an invitation to B'): after the verb is
     the invitee, before it the inviter; with pronouns on both sides ('in his call with B, he invited
     him'), the one named is the invitee, unless named as the speaker of a quote. Passive ('an invitation
@@ -149,7 +149,7 @@ def _oriented(inviter: str | None, invitee: str, sentence: str) -> tuple[str | N
     """The pair in the order the sentence gives it: a model often swaps inviter and invitee."""
     if inviter is None:
         return inviter, invitee
-    as_inviter, as_invitee = _role(inviter, sentence), _role(invitee, sentence)
+    as_inviter, as_invitee = role(inviter, sentence), role(invitee, sentence)
     if (as_inviter == "invitee" and as_invitee != "invitee") or (as_invitee == "inviter" and as_inviter != "inviter"):
         return invitee, inviter
     return inviter, invitee
@@ -174,7 +174,7 @@ def _invitation_home(inv: InvitationDraft, meetings: list[Meeting], segments: li
     order = sorted(range(len(meetings)), key=lambda i: -(takes_part(inv.invitee, meetings[i])
                                                           + takes_part(inv.inviter, meetings[i])))
     def consistent(sentence: grounding.Sentence) -> bool:  # names the invitee where an invitee stands
-        return named(sentence, by_name) and _role(inv.invitee, sentence.text) == "invitee"
+        return named(sentence, by_name) and role(inv.invitee, sentence.text) == "invitee"
 
     for test in (consistent, lambda s: named(s, by_name), lambda s: named(s, by_event)):
         for i in order:
@@ -215,8 +215,8 @@ def attach(meetings: list[Meeting], segments: list[list[grounding.Sentence]],
         if inviter and named_at(inviter, sentence.text) is None \
                 and not any(same_person(inviter, p.name) for p in meeting.participants):
             inviter = None  # neither at the meeting nor in the sentence: a guess
-        if _role(invitee, sentence.text) is None:  # the model took the messenger for the invitee
-            named = [p.name for p in meeting.participants if _role(p.name, sentence.text) == "invitee"]
+        if role(invitee, sentence.text) is None:  # the model took the messenger for the invitee
+            named = [p.name for p in meeting.participants if role(p.name, sentence.text) == "invitee"]
             invitee = named[0] if len(named) == 1 else invitee
         stated = stated_inviter(invitee, candidates, meeting.participants, text) \
             or _agent(sentence.text, meeting.participants, text)

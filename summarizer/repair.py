@@ -32,7 +32,9 @@ _RUN = re.compile(rf"{_CAP}(?:[ \t]+(?:{_PARTICLES}[ \t]+)*{_CAP})*")  # never a
 
 # Capitalised at a sentence's start, never the start of a name ("By Jane Doe", "Earlier President ...").
 _FUNCTION_WORDS = frozenset("""by the in on at for from with during after before according and but as meanwhile
-earlier later while when also then this that these those his her their its our""".split())
+earlier later while when also then this that these those his her their its our
+monday tuesday wednesday thursday friday saturday sunday january february march september october november
+december""".split())  # "... said Wednesday Ruritania has invited her": a day starts no name (months that are also names are left)
 
 
 # Office words that only join an office phrase ("Minister of the Interior"), never open one.

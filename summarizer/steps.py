@@ -228,7 +228,7 @@ def _or_end(at: int | None, text: str) -> int:
 
 def drop_bystanders(brief: Brief, ctx: Context) -> None:
     """In a meeting of three or more, whoever only reports it ("..., X said in a statement", "according to
-    X", a spokesperson) or is named only in what is yet to happen ("X will visit ...") is not one of its
+    X", a spokesperson) or is named only in what is yet to happen ("X will visit ...", "has invited X") is not one of its
     participants. Nor, in a meeting of any size, is one named only as the sender of what a participant
     brought ("conveyed a message from President X", "on behalf of X")."""
     words = vocabulary.words()
@@ -253,9 +253,12 @@ def drop_bystanders(brief: Brief, ctx: Context) -> None:
                 words.planned.search(s) and not (words.held.search(done := _without_future(s))
                                                  and own & set(grounding.name_key(done).split()))
                 for s in said)
+            # "X has also invited Y to the summit": Y is named only as invited to what is yet to happen.
+            invited = bool(said) and all(re.search(r"\binvit(?:ed|es|ing)\b", s)
+                                         and invitations.role(person.name, s) == "invitee" for s in said)
             if reporting:
                 ctx.warnings.append(f"dropped participant {person.name!r}: reports the meeting, not in it")
-            elif expected:
+            elif expected or invited:
                 ctx.warnings.append(f"dropped participant {person.name!r}: the article names them only in what "
                                     "is yet to happen")
             else:
@@ -322,12 +325,14 @@ def drop_planned(brief: Brief, ctx: Context) -> None:
 def _without_asides(sentence: str) -> str:
     """The sentence without clauses set off by commas that describe a person or thing ("X, who took office
     last month, spoke with Y"): their time is not the time of what the sentence reports."""
-    return re.sub(r",\s*(?:who|whose|which)\b[^,]*(?:,|$)", ",", sentence)
+    return re.sub(r"(?:,\s*(?:who|whom|whose|which)|\s+whom)\b[^,]*(?:,|$)", ",", sentence)
 
 
 def _without_future(sentence: str) -> str:
-    """The sentence without its clauses in the future ("... and will meet again"): what it reports as done."""
-    return re.split(vocabulary.words().planned, sentence, maxsplit=1)[0]
+    """The sentence without its clauses in the future ("... and will meet again", "the upcoming summit in
+    X"): what it reports as done. A clause runs to a comma, a semicolon or a colon."""
+    return re.sub(rf"(?:{vocabulary.words().planned.pattern})[^,;:]*", " ",
+                  sentence, flags=vocabulary.words().planned.flags)
 
 
 def merge_people(brief: Brief, ctx: Context) -> None:

@@ -542,3 +542,42 @@ def test_an_office_placeholder_finds_the_person_in_apposition_whatever_the_apost
     placeholder = Participant(name="Valoria's Prime Minister", title=None, country="Valoria")
     repaired, warning = repair.repair_participant(placeholder, text)
     assert repaired is not None and repaired.name == "Ana Petrova", warning
+
+
+def test_a_future_word_removes_its_clause_not_the_rest_of_the_sentence():
+    text = ("At a briefing, Ana Petrova said Prime Minister Jan Novak extended the invitation to the upcoming summit "
+            "in Arlen, in their first call, which took place on May 15.\n")
+    call = _meeting(("Ana Petrova", "President", "Valoria"), ("Jan Novak", "Prime Minister", "Norland"), format="phone")
+    assert _names(_run_on(text, call)) == [["Ana Petrova", "Jan Novak"]]
+    assert steps._without_future("A met B and will later meet C") == "A met B and  "
+
+
+def test_one_named_only_as_invited_to_what_is_ahead_is_no_participant():
+    text = ("Valoria's President Ana Petrova spoke by phone with Prime Minister Jan Novak on Monday.\n"
+            "Novak invited her to the summit.\nNorland has also invited Valoria's neighbour, President Olaf Berg, to the summit.\n")
+    call = _meeting(("Ana Petrova", "President", "Valoria"), ("Jan Novak", "Prime Minister", "Norland"),
+                    ("Olaf Berg", "President", "Arlenia"), format="phone")
+    assert _names(_run_on(text, call)) == [["Ana Petrova", "Jan Novak"]]
+
+
+def test_a_day_of_the_week_starts_no_name():
+    text = "Ana Petrova said Wednesday Norland has invited her.\n"
+    assert "Wednesday Norland" not in {m.name for m in repair.mentions(text)}
+
+
+def test_a_family_name_written_first_and_alone_still_names_the_person():
+    from summarizer.identity import named_at
+    assert named_at("Park Min Jun", "Park had met the minister twelve times.") == 0
+    # The first word followed by more of a name is someone else's name, not this one alone.
+    assert named_at("Omar bin Saleh", "Omar bin Karim arrived.") is None
+    past = ("President Park Min Jun arrived on Wednesday.\n"
+            "Park had met former Prime Minister Jan Novak a total of 12 times beginning in March 2023.\n")
+    meeting = _meeting(("Park Min Jun", "President", "Valoria"), ("Jan Novak", "Prime Minister", "Norland"))
+    assert _names(_run_on(past, meeting)) == []  # told as background
+
+
+def test_a_time_in_a_clause_about_whom_someone_met_is_not_the_news():
+    text = ("Prime Minister Jan Novak thanked Ambassador Olaf Berg for the invitation, as he praised President Ana "
+            "Petrova whom he had met at the end of last year.\n")
+    meeting = _meeting(("Jan Novak", "Prime Minister", "Norland"), ("Olaf Berg", "Ambassador", "Valoria"))
+    assert _names(_run_on(text, meeting)) == [["Jan Novak", "Olaf Berg"]]
