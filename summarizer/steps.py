@@ -86,7 +86,8 @@ def split_calls(brief: Brief, ctx: Context) -> None:
         # "Separate meetings" speaks of the meetings of the people it names, not of a dinner elsewhere.
         separate = any(named_at(p.name, s) is not None for s in separate_cues for p in people)
         if len(people) < 3 or conference or not (call or separate or _one_country_each(people, ctx.grounds)):
-            sittings = [] if len(people) < 3 or conference or call else _sittings(people, ctx)
+            sittings = [] if len(people) < 3 or conference or call else (_sittings(people, ctx)
+                                                                          or _listed_hosts(people, ctx))
             if len(sittings) >= 2:  # one visitor, hosts the article reports meeting in different sentences
                 meetings += [meeting.model_copy(deep=True, update={"participants": [p.model_copy(deep=True)
                                                                                     for p in group]})
@@ -170,6 +171,29 @@ def _sittings(people: list[Participant], ctx: Context) -> list[list[Participant]
     sittings = [[visitor, *group] for _, group in sorted(groups.items())]
     sittings[0] += [p for p in people if first[p.name] is None]
     return sittings
+
+
+_MET_LIST = re.compile(r"\b(?:met(?:\s+with)?|called\s+on|paid\s+(?:courtesy\s+)?calls?\s+on)\s", re.IGNORECASE)
+
+
+def _listed_hosts(people: list[Participant], ctx: Context) -> list[list[Participant]]:
+    """One visitor's hosts the article lists after "met" ("the minister met the President, A, the Speaker,
+    B, and the Foreign Minister, C"): a visit report's list of whom someone met is one meeting with each,
+    unless it says they met together or speaks of "the meeting", one. The visitor is the one person of
+    the meeting the list leaves out; hosts named before the verb ("A and B met the visitor") met him together."""
+    if re.search(r"\b(?:the|this|that)\s+meeting\b", ctx.grounds, re.IGNORECASE):
+        return []
+    for sentence in ctx.sentences:
+        done = _without_future(sentence.text)
+        verb = _MET_LIST.search(done)
+        if verb is None or re.search(r"\b(?:together|jointly|joint)\b", done, re.IGNORECASE):
+            continue
+        at = {p.name: named_at(p.name, done) for p in people}
+        listed = [p for p in people if at[p.name] is not None and at[p.name] > verb.start()]
+        rest = [p for p in people if p not in listed]
+        if len(listed) >= 2 and len(rest) == 1:
+            return [[rest[0], host] for host in listed]
+    return []
 
 
 def _lister(people: list[Participant], brief: Brief, ctx: Context) -> Participant | None:

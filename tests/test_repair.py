@@ -581,3 +581,17 @@ def test_a_time_in_a_clause_about_whom_someone_met_is_not_the_news():
             "Petrova whom he had met at the end of last year.\n")
     meeting = _meeting(("Jan Novak", "Prime Minister", "Norland"), ("Olaf Berg", "Ambassador", "Valoria"))
     assert _names(_run_on(text, meeting)) == [["Jan Novak", "Olaf Berg"]]
+
+
+def test_a_visitors_list_of_hosts_after_met_is_one_meeting_with_each():
+    text = ("On Monday the Minister of Foreign Affairs, Ana Petrova, was in Norland on a working visit. In Arlen, the "
+            "Minister met the President of Norland, Jan Novak, the Speaker of Parliament, Olaf Berg, and the Minister "
+            "of Defence, Eva Lind.\nViews were exchanged on regional security.\n")
+    visit = _meeting(("Ana Petrova", "Minister of Foreign Affairs", "Valoria"), ("Jan Novak", "President", "Norland"),
+                     ("Olaf Berg", "Speaker of Parliament", "Valoria"), ("Eva Lind", "Minister of Defence", "Valoria"))
+    assert sorted(map(sorted, _names(_run_on(text, visit)))) == [
+        ["Ana Petrova", "Eva Lind"], ["Ana Petrova", "Jan Novak"], ["Ana Petrova", "Olaf Berg"]]
+    # Hosts who met the visitor together, or are named before the verb, stay one meeting.
+    for together in (text.replace("and the Minister of Defence, Eva Lind.", "and the Minister of Defence, Eva Lind, together."),
+                     "Jan Novak, Olaf Berg and Eva Lind met Ana Petrova in Arlen on Monday.\n"):
+        assert len(_run_on(together, visit).meetings) == 1
