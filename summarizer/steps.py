@@ -189,11 +189,19 @@ def _listed_hosts(people: list[Participant], ctx: Context) -> list[list[Particip
         if verb is None or re.search(r"\b(?:together|jointly|joint)\b", done, re.IGNORECASE):
             continue
         at = {p.name: named_at(p.name, done) for p in people}
-        listed = [p for p in people if at[p.name] is not None and at[p.name] > verb.start()]
+        listed = [p for p in people if at[p.name] is not None and at[p.name] > verb.start()
+                  and not _only_possessive(p.name, done[verb.start():])]  # "met Jan Novak's adviser, X"
         rest = [p for p in people if p not in listed]
         if len(listed) >= 2 and len(rest) == 1:
             return [[rest[0], host] for host in listed]
     return []
+
+
+def _only_possessive(name: str, text: str) -> bool:
+    """Every time the text names the person it is as a possessive ("Novak's adviser"): it names someone else."""
+    surname = re.escape(surname_key(name))
+    folded = grounding.fold(text)
+    return bool(re.search(rf"\b{surname}\b", folded)) and not re.search(rf"\b{surname}\b(?!['\u2019]s\b)", folded)
 
 
 def _lister(people: list[Participant], brief: Brief, ctx: Context) -> Participant | None:

@@ -595,3 +595,7 @@ def test_a_visitors_list_of_hosts_after_met_is_one_meeting_with_each():
     for together in (text.replace("and the Minister of Defence, Eva Lind.", "and the Minister of Defence, Eva Lind, together."),
                      "Jan Novak, Olaf Berg and Eva Lind met Ana Petrova in Arlen on Monday.\n"):
         assert len(_run_on(together, visit).meetings) == 1
+    # A name written as a possessive ("met Novak's adviser, Olaf Berg") lists the adviser, not Novak.
+    adviser = text.replace("the President of Norland, Jan Novak, the Speaker of Parliament, Olaf Berg, and the "
+                           "Minister of Defence, Eva Lind.", "President Jan Novak\u2019s adviser, Olaf Berg.")
+    assert len(_run_on(adviser, visit).meetings) == 1
