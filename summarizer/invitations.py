@@ -19,7 +19,14 @@ _PASSIVE = re.compile(r"invit\w*\s+(?:from|by|of)\b|\binvitation\s+(?:extended|s
 
 
 def _agent_end(sentence: str, passive: re.Match[str]) -> int:
-    stop = re.search(r",|\bto\b|\bduring\b|$", sentence[passive.end():])
+    """Where the agent after 'by'/'from' ends: at a comma, 'to' or 'during', except that a description
+    is followed by the name in apposition ("by his counterpart of Ruritania, Jan Novak, to ...")."""
+    rest = sentence[passive.end():]
+    stop = re.search(r",|\bto\b|\bduring\b|$", rest)
+    if stop.group() == "," and re.match(r"\s*(?:the\s+|his\s+|her\s+|its\s+)?[a-z]", rest):
+        named = re.match(rf",\s*(?:[A-Z][\w'\u2019.-]*\s+){{1,4}}?[A-Z][\w'\u2019.-]*\s*(?=,|\bto\b|$)", rest[stop.start():])
+        if named:
+            return passive.end() + stop.start() + named.end()
     return passive.end() + stop.start()
 
 
@@ -90,6 +97,7 @@ def stated_inviter(invitee: str, sentences: list[grounding.Sentence], people: li
     News often names a messenger in the sentence that reports the invitation ("the invitation was handed
     over by the ambassador"); this is who made it, and a messenger who invites "on behalf of" someone
     invites for them. None when no such sentence names a subject."""
+    governments = []
     for sentence in sentences:
         for verb in _ACTIVE_INVITE.finditer(sentence.text):
             at = named_at(invitee, sentence.text[verb.end():])
@@ -104,8 +112,20 @@ def stated_inviter(invitee: str, sentences: list[grounding.Sentence], people: li
                 return who
             country = _GOVERNMENT.match(subject)
             if country and vocabulary.is_country(country["country"]):
-                return _government(country["country"])
-    return None
+                governments.append(_government(country["country"]))
+        extended = _EXTENDED.search(sentence.text)
+        if extended and named_at(invitee, sentence.text) is not None:
+            # '"A said B extended the invitation"': B, the subject after whoever reports it.
+            subject = _REPORTED_BY.sub("", _CLAUSE_START.sub("", sentence.text[:extended.start()]))
+            who = _person_in(subject.strip(" \"'\u201c\u201d"), people, text or sentence.text)
+            if who and not same_person(who, invitee):
+                return who
+    return governments[0] if governments else None
+
+
+# "B extended the invitation", "B issued an invitation": B made it (not "the invitation was extended by").
+_EXTENDED = re.compile(r"\b(?:extended|issued)\s+(?:an?|the|his|her|a\s+formal)\s+(?:[\w-]+\s+)?invitation\b")
+_REPORTED_BY = re.compile(r"^.*\b(?:said|says|told\s+\w+|added|noted|stated)\s+(?:that\s+)?", re.DOTALL)
 
 
 def _government(country: str) -> str:

@@ -135,3 +135,29 @@ def test_a_government_does_not_invite_its_own_leader():
     people = [("Tomas Vera", "Prime Minister", "Uruguay"), ("Ana Ruiz", "President", "Norway")]
     draft = InvitationDraft(inviter="Tomas Vera", invitee="Uruguay", event="trip", place=None, when=None)
     assert _pairs(_brief(RECALLED, people, [draft])) == [("Government of Uruguay", "Ana Ruiz")]
+
+
+APPOSITION = """President invited to Oslo
+OSLO - Uruguayan President Tomas Vera was invited by his counterpart of the Kingdom of Norway, Kari Dahl, to pay a state visit.
+The invitation was delivered on Monday to Vera by Foreign Minister Per Lund during a meeting in Montevideo.
+"""
+
+
+def test_a_described_agent_is_the_person_named_in_apposition_not_a_government():
+    people = [("Tomas Vera", "President", "Uruguay"), ("Per Lund", "Foreign Minister", "Norway")]
+    brief = _brief(APPOSITION, people, [InvitationDraft(inviter="Norway", invitee="Tomas Vera", event="state visit",
+                                                        place=None, when=None)])
+    assert _pairs(brief) == [("Kari Dahl", "Tomas Vera")]
+
+
+EXTENDED = """President may attend summit
+OSLO - Uruguayan President Ana Ruiz said Wednesday Norway has invited her to the summit next month.
+At a briefing, Ruiz said Prime Minister Kari Dahl extended the invitation in their first call, which took place on May 15.
+"""
+
+
+def test_whoever_extended_the_invitation_beats_the_country_that_invited():
+    people = [("Ana Ruiz", "President", "Uruguay"), ("Kari Dahl", "Prime Minister", "Norway")]
+    brief = _brief(EXTENDED, people, [InvitationDraft(inviter="Norway", invitee="Ana Ruiz", event="summit",
+                                                      place=None, when=None)])
+    assert _pairs(brief) == [("Kari Dahl", "Ana Ruiz")]
