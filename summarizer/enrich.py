@@ -258,7 +258,8 @@ def is_aggregate(meeting: Meeting, meetings: list[Meeting]) -> bool:
 def complete_pairs(meetings: list[Meeting], text: str) -> None:
     """A meeting with one named person, where the article has people from other countries in its other
     meetings: the missing side is the one named beside the lone person in the article's sentences
-    (then: the one in most meetings). A small model often drops the traveller who meets several hosts."""
+    (then: the one in most meetings), when the article reports the lone person meeting someone. A small
+    model often drops the traveller who meets several hosts."""
     people = [p for m in meetings for p in m.participants]
     sentences = [grounding.fold(s.text) for s in grounding.split_sentences(text)]
 
@@ -275,6 +276,8 @@ def complete_pairs(meetings: list[Meeting], text: str) -> None:
                     and grounding.fold(p.country) != grounding.fold(alone.country)):
                 others.setdefault(surname_key(p.name), p)
         beside = [s for s in sentences if named_in(alone, s)]
+        if not any(vocabulary.words().held.search(s) for s in beside):
+            continue  # the article never reports the lone person meeting anyone: no side to complete
         ranked = sorted(
             ((sum(named_in(p, s) for s in beside), sum(same_person(p.name, q.name) for q in people), p)
              for p in others.values()), key=lambda r: r[:2], reverse=True)

@@ -262,13 +262,16 @@ def drop_bystanders(brief: Brief, ctx: Context) -> None:
     """In a meeting of three or more, whoever only reports it ("..., X said in a statement", "according to
     X", a spokesperson) or is named only in what is yet to happen ("X will visit ...", "has invited X") is not one of its
     participants. Nor, in a meeting of any size, is one named only as the sender of what a participant
-    brought ("conveyed a message from President X", "on behalf of X")."""
+    brought ("conveyed a message from President X", "on behalf of X"); nor, in a meeting of two, one the
+    article never names with the other nor meeting anyone."""
     words = vocabulary.words()
     for meeting in brief.meetings:
         senders = [p for p in meeting.participants if _only_sends(p.name, ctx.sentences)]
         for person in senders:
             ctx.warnings.append(f"dropped participant {person.name!r}: named only as the sender of a message")
         meeting.participants = [p for p in meeting.participants if p not in senders]
+        if len(meeting.participants) == 2:
+            _drop_unmet(meeting, brief, ctx)
         if len(meeting.participants) < 3:
             continue
         kept = []
@@ -296,6 +299,19 @@ def drop_bystanders(brief: Brief, ctx: Context) -> None:
             else:
                 kept.append(person)
         meeting.participants = kept
+
+
+def _drop_unmet(meeting: Meeting, brief: Brief, ctx: Context) -> None:
+    """Two people the article never names together, one of whom it never reports meeting anyone and who
+    has no other meeting: the model paired two people mentioned apart; that one is not in it."""
+    if any(all(named_at(p.name, s.text) is not None for p in meeting.participants) for s in ctx.sentences):
+        return
+    unmet = [p for p in meeting.participants if not _reported_meeting(p.name, ctx)]
+    if len(unmet) == 1 and sum(same_person(unmet[0].name, p.name) for m in brief.meetings for p in m.participants) == 1:
+        other = next(p.name for p in meeting.participants if p is not unmet[0])
+        ctx.warnings.append(f"dropped participant {unmet[0].name!r}: the article never names them with {other}, "
+                            "nor meeting anyone")
+        meeting.participants.remove(unmet[0])
 
 
 _SENT_FROM = re.compile(r"\b(?:(?:message|letter|greetings|regards|wishes|invitation|congratulations)\s+(?:\w+\s+){0,2}"
@@ -458,6 +474,13 @@ def drop_alone(brief: Brief, ctx: Context) -> None:
         ctx.warnings.append(f"dropped a meeting with only {meeting.participants[0].name}, who has others")
     alone += rest
     brief.meetings = [m for m in brief.meetings if m not in alone]
+
+
+def _reported_meeting(name: str, ctx: Context) -> bool:
+    """A sentence that reports a meeting as held names this person."""
+    held = vocabulary.words().held
+    return any(held.search(done := _without_future(s.text)) and named_at(name, done) is not None
+               for s in ctx.sentences)
 
 
 def place_and_time(brief: Brief, ctx: Context) -> None:

@@ -600,3 +600,14 @@ def test_a_visitors_list_of_hosts_after_met_is_one_meeting_with_each():
                            "Minister of Defence, Eva Lind.", "President Jan Novak\u2019s adviser, Olaf Berg.")
     three = visit.model_copy(deep=True, update={"participants": visit.participants[:3]})
     assert len(_run_on(adviser, three).meetings) == 1
+
+
+def test_one_never_named_with_the_other_nor_meeting_anyone_is_not_in_the_meeting():
+    text = ("Valoria's President Ana Petrova said Prime Minister Jan Novak invited her in their call on Monday.\n"
+            "Valoria's Economy Minister Olaf Berg said on Tuesday that he expects a review of the trade pact.\n"
+            "Novak has said he is in no rush to start the review.\n")
+    call = _meeting(("Ana Petrova", "President", "Valoria"), ("Jan Novak", "Prime Minister", "Norland"), format="phone")
+    paired = _meeting(("Olaf Berg", "Economy Minister", "Valoria"), ("Jan Novak", "Prime Minister", "Norland"))
+    brief = _run_on(text, call, paired)
+    assert _names(brief) == [["Ana Petrova", "Jan Novak"]]
+    assert any("never names them with Jan Novak" in w for w in brief.warnings)
