@@ -35,6 +35,11 @@ def labels_in(sentence: str) -> list[tuple[Area, re.Match[str]]]:
         match = pattern.search(sentence)
         if match:
             found.append((area, match))
+    if not any(area is Area.multilateral for area, _ in found):
+        # Working with an international body ("cooperation between Ruritania and the IMF") is multilateral.
+        body = next((m for m in (b.search(sentence) for b in vocabulary.bodies().values()) if m), None)
+        if body:
+            found.append((Area.multilateral, body))
     return found
 
 
@@ -48,7 +53,9 @@ def segments(meetings: list[Meeting], sentences: list[grounding.Sentence]) -> li
         return [sentences for _ in meetings]
     starts = []
     for meeting in meetings:
-        others = {p.name for m in meetings if m is not meeting for p in m.participants}
+        names = {p.name for p in meeting.participants}
+        # A repeat of this meeting (merged later) is not another meeting whose people these are.
+        others = {p.name for m in meetings if {q.name for q in m.participants} != names for p in m.participants}
         own = [p for p in meeting.participants if p.name not in others] or meeting.participants
         first = next((s.number for s in sentences if any(_mentions(p.name, p.aliases, s.text) for p in own)), None)
         starts.append(first)

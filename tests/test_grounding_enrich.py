@@ -141,6 +141,14 @@ def test_meetings_get_their_own_sentences():
     assert seg1[0].number == 1 and all("Otieno" not in s.text for s in seg1)
     assert [s.text for s in seg2] == [sentences[-1].text]
     assert set(areas.find_areas(seg2)) == {Area.agriculture} or areas.find_areas(seg2) == {}
+    # A repeat of a meeting (merged later) does not take its people's sentences from it.
+    repeat = m2.model_copy(deep=True)
+    assert [s.text for s in areas.segments([m1, m2, repeat], sentences)[2]] == [sentences[-1].text]
+
+
+def test_working_with_an_international_body_is_multilateral():
+    assert Area.multilateral in {a for a, _ in areas.labels_in("They discussed future cooperation with the IMF.")}
+    assert areas.labels_in("The IMF released its report.") == []  # no acting together
 
 
 @pytest.mark.parametrize("sentence, inviter, invitee", [
