@@ -262,14 +262,18 @@ def drop_bystanders(brief: Brief, ctx: Context) -> None:
     """In a meeting of three or more, whoever only reports it ("..., X said in a statement", "according to
     X", a spokesperson) or is named only in what is yet to happen ("X will visit ...", "has invited X") is not one of its
     participants. Nor, in a meeting of any size, is one named only as the sender of what a participant
-    brought ("conveyed a message from President X", "on behalf of X"); nor, in a meeting of two, one the
+    brought ("conveyed a message from President X", "on behalf of X") or as someone's spouse ("his wife
+    X"); nor, in a meeting of two, one the
     article never names with the other nor meeting anyone."""
     words = vocabulary.words()
     for meeting in brief.meetings:
         senders = [p for p in meeting.participants if _only_sends(p.name, ctx.sentences)]
         for person in senders:
             ctx.warnings.append(f"dropped participant {person.name!r}: named only as the sender of a message")
-        meeting.participants = [p for p in meeting.participants if p not in senders]
+        spouses = [p for p in meeting.participants if p not in senders and _only_spouse(p.name, ctx.sentences)]
+        for person in spouses:
+            ctx.warnings.append(f"dropped participant {person.name!r}: named only as someone's spouse, not an official")
+        meeting.participants = [p for p in meeting.participants if p not in senders and p not in spouses]
         if len(meeting.participants) == 2:
             _drop_unmet(meeting, brief, ctx)
         if len(meeting.participants) < 3:
@@ -324,6 +328,16 @@ def _only_sends(name: str, sentences: list[grounding.Sentence]) -> bool:
     someone else brought ("a message from President X", "X's greetings", "on behalf of X")."""
     said = [(s.text, at) for s in sentences if (at := named_at(name, s.text)) is not None]
     return bool(said) and all(_SENT_FROM.search(text[:at]) or _SENDERS.match(text[at:]) for text, at in said)
+
+
+_SPOUSE = re.compile(r"\b(?:wife|husband|spouse|first lady|first gentleman)\s*,?\s*(?:(?:Mrs|Mr|Madam|Dr)\.?\s+)?$", re.IGNORECASE)
+
+
+def _only_spouse(name: str, sentences: list[grounding.Sentence]) -> bool:
+    """Every sentence that names the person calls them someone's spouse ("his wife Jane Roe"): a companion
+    on the trip, not an official in the talks."""
+    said = [(s.text, at) for s in sentences if (at := named_at(name, s.text)) is not None]
+    return bool(said) and all(_SPOUSE.search(text[:at]) for text, at in said)
 
 
 def _reports(name: str, sentence: str) -> bool:
@@ -443,8 +457,9 @@ def _named_partner(alone: Participant, ctx: Context) -> Participant | None:
     found: dict[str, repair.Mention] = {}
     for sentence in ctx.sentences:
         done = _without_future(sentence.text)
-        if not held.search(done) or named_at(alone.name, done) is None:
-            continue
+        if not held.search(done) or named_at(alone.name, done) is None \
+                or vocabulary.words().background.search(_without_asides(done)):
+            continue  # not a meeting reported as held now
         for mention in repair.mentions(done):
             if repair.introduced_office(mention, done) and not same_person(mention.name, alone.name):
                 found.setdefault(grounding.name_key(mention.name), mention)

@@ -611,3 +611,11 @@ def test_one_never_named_with_the_other_nor_meeting_anyone_is_not_in_the_meeting
     brief = _run_on(text, call, paired)
     assert _names(brief) == [["Ana Petrova", "Jan Novak"]]
     assert any("never names them with Jan Novak" in w for w in brief.warnings)
+
+
+def test_a_spouse_is_no_participant_and_a_lone_visitor_gets_no_partner_from_a_past_meeting():
+    text = ("President Park Min Jun and his wife Lee Soo Ah arrived in Arlen on Wednesday.\n"
+            "Park had met former Prime Minister Jan Novak a total of 12 times beginning in March 2023.\n")
+    brief = _run_on(text, _meeting(("Park Min Jun", "President", "Valoria"), ("Lee Soo Ah", "First Lady", "Valoria")))
+    assert "Lee Soo Ah" not in str(_names(brief)) and "Jan Novak" not in str(_names(brief))
+    assert any("spouse" in w for w in brief.warnings)
