@@ -38,6 +38,8 @@ _DATELINE = [
                rf"(?:{_MONTH_WORD}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH_WORD})\b(?:{_YEAR.replace('?P<year>', '')})?"
                r"\s*[/(,:\-\u2013\u2014]"),
     re.compile(r"^\s*(?P<city>[A-Z][a-z]+(?: [A-Z][a-z]+)?):\s+[A-Z]"),
+    # "Luanda — The President ...": a city in title case, a spaced dash, then the sentence.
+    re.compile(r"^\s*(?P<city>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})\s+[\u2013\u2014]\s+[A-Z]"),
 ]
 # Words that open a headline like a dateline does ("Analysis: ...", "WATCH -"), never a city.
 _NOT_CITIES = {"analysis", "breaking", "update", "updated", "opinion", "exclusive", "watch", "video", "live",

@@ -73,7 +73,7 @@ def test_article_header_facts():
     assert enrich.dateline_city(ARTICLE) == "Brasilia"
     assert enrich.published_date("Mar 08, 2024 10:00 UTC\nHeadline\nBody.") == dt.date(2024, 3, 8)
     assert enrich.published_date(ARTICLE) is None
-    assert enrich.dateline_city("LONDON, March 3 - text") is None or True  # not every dateline form is known
+    assert enrich.dateline_city("LONDON, March 3 - text") == "London"
 
 
 @pytest.mark.parametrize("title, country, expected", [
@@ -140,7 +140,7 @@ def test_meetings_get_their_own_sentences():
     seg1, seg2 = areas.segments([m1, m2], sentences)
     assert seg1[0].number == 1 and all("Otieno" not in s.text for s in seg1)
     assert [s.text for s in seg2] == [sentences[-1].text]
-    assert set(areas.find_areas(seg2)) == {Area.agriculture} or areas.find_areas(seg2) == {}
+    assert areas.find_areas(seg2) == {}  # "about agriculture" speaks of no acting together
     # A repeat of a meeting (merged later) does not take its people's sentences from it.
     repeat = m2.model_copy(deep=True)
     assert [s.text for s in areas.segments([m1, m2, repeat], sentences)[2]] == [sentences[-1].text]
@@ -171,6 +171,8 @@ def test_a_swapped_invitation_is_put_right(sentence, inviter, invitee):
     ("Quito/Lima, Jun 5 (Wire) The two ministers met in the capital.", "Quito", None),
     ("Doha: The emir received the visiting minister on Monday.", "Doha", None),
     ("OSLO, Norway — The two premiers met on Friday.", "Oslo", None),
+    ("Ties deepen\n3 May 2024\nPress Agency (Arlen)\nPort Arlen — The President received the envoy.", "Port Arlen",
+     dt.date(2024, 5, 3)),
     ("Analysis: why the summit failed\nThe talks ended.", None, None),
     ("Ties deepen\nWire Service Published 4 Feb, 2024 10:00am\nHANOI: The leaders met.", "Hanoi", dt.date(2024, 2, 4)),
     ("Ties deepen\nThe minister spoke.\n- Jane Doe (@jd) October 31, 2021", None, None),  # a quoted post's date
