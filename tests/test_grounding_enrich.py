@@ -128,6 +128,7 @@ def test_area_lexicon_needs_a_cooperation_sentence():
     assert {a for a, _ in areas.labels_in("The two sides agreed to expand trade and tourism.")} == \
         {Area.trade, Area.tourism}
     assert areas.labels_in("Tourism fell last year.") == []  # a fact, not something done together
+    assert areas.labels_in("The two nations have long military and social ties.") == []  # what is, not what they will do
     assert {a for a, _ in areas.labels_in("They will cooperate within the SCO and on IT.")} >= \
         {Area.multilateral, Area.science_technology}
     assert Area.science_technology not in {a for a, _ in areas.labels_in("It will boost trade.")}
