@@ -476,28 +476,24 @@ def test_officials_the_article_says_attended_a_meeting_sat_in_it():
     assert kept.participants[2].title == "Deputy Foreign Minister"
 
 
-def _run_on(text: str, *meetings: Meeting) -> Brief:
-    return steps.run(Brief(article_id="x", meetings=list(meetings)), steps.Context(text=text, grounds=text))
-
-
 def test_a_time_in_a_clause_about_a_person_does_not_make_the_meeting_background():
     text = ("Norland, Valoria leaders talk\nJan Novak and Ana Petrova, who took office last month, spoke on the "
             "phone Friday.\nThey stressed close bilateral relations.\n")
     call = _meeting(("Jan Novak", "President", "Norland"), ("Ana Petrova", "Prime Minister", "Valoria"), format="phone")
-    assert _names(_run_on(text, call)) == [["Jan Novak", "Ana Petrova"]]
+    assert _names(_steps(text, call)) == [["Jan Novak", "Ana Petrova"]]
     recalled = text.replace(", who took office last month,", "").replace("Friday", "last month")
-    assert _names(_run_on(recalled, call)) == []
+    assert _names(_steps(recalled, call)) == []
 
 
 def test_a_call_that_took_place_is_held_and_a_scrapped_or_long_past_meeting_is_not():
     text = ("Ana Petrova said Prime Minister Jan Novak invited her to the summit in their first call, which took "
             "place on May 15, and that the summit is next month.\n")
     call = _meeting(("Ana Petrova", "President", "Valoria"), ("Jan Novak", "Prime Minister", "Norland"), format="phone")
-    assert _names(_run_on(text, call)) == [["Ana Petrova", "Jan Novak"]]
+    assert _names(_steps(text, call)) == [["Ana Petrova", "Jan Novak"]]
     scrapped = "President Ana Petrova had already scrapped a meeting with Prime Minister Jan Novak.\n"
-    assert _names(_run_on(scrapped, call)) == []
+    assert _names(_steps(scrapped, call)) == []
     past = "Valoria snubbed Norland last July, after a meeting between President Ana Petrova and Jan Novak.\n"
-    assert _names(_run_on(past, call)) == []
+    assert _names(_steps(past, call)) == []
 
 
 def test_one_named_only_as_the_sender_of_a_message_is_no_participant():
@@ -505,7 +501,7 @@ def test_one_named_only_as_the_sender_of_a_message_is_no_participant():
             "During the meeting, Petrova conveyed a message from President Olaf Berg.\n")
     meetings = [_meeting(("Ana Petrova", "Foreign Minister", "Valoria"), ("Jan Novak", "President", "Norland")),
                 _meeting(("Ana Petrova", "Foreign Minister", "Valoria"), ("Olaf Berg", "President", "Valoria"))]
-    brief = _run_on(text, *meetings)
+    brief = _steps(text, *meetings)
     assert _names(brief) == [["Ana Petrova", "Jan Novak"]]  # and no lone meeting of Petrova left over
     assert any("sender of a message" in w for w in brief.warnings)
 
@@ -515,7 +511,7 @@ def test_a_meeting_of_one_countrys_officials_gets_the_other_side_the_article_nam
             "Olaf Berg in Port Arlen on Monday.\nPetrova and Novak discussed trade.\n")
     hosts = _meeting(("Jan Novak", "President", "Norland"), ("Olaf Berg", "Prime Minister", "Norland"))
     visit = _meeting(("Ana Petrova", "Foreign Minister", "Valoria"), ("Jan Novak", "President", "Norland"))
-    brief = _run_on(text, visit, hosts)
+    brief = _steps(text, visit, hosts)
     assert any("Ana Petrova" in names and "Olaf Berg" in names for names in _names(brief))
     assert not any(set(names) == {"Jan Novak", "Olaf Berg"} for names in _names(brief))
 
@@ -548,7 +544,7 @@ def test_a_future_word_removes_its_clause_not_the_rest_of_the_sentence():
     text = ("At a briefing, Ana Petrova said Prime Minister Jan Novak extended the invitation to the upcoming summit "
             "in Arlen, in their first call, which took place on May 15.\n")
     call = _meeting(("Ana Petrova", "President", "Valoria"), ("Jan Novak", "Prime Minister", "Norland"), format="phone")
-    assert _names(_run_on(text, call)) == [["Ana Petrova", "Jan Novak"]]
+    assert _names(_steps(text, call)) == [["Ana Petrova", "Jan Novak"]]
     assert steps._without_future("A met B and will later meet C") == "A met B and  "
 
 
@@ -557,7 +553,7 @@ def test_one_named_only_as_invited_to_what_is_ahead_is_no_participant():
             "Novak invited her to the summit.\nNorland has also invited Valoria's neighbour, President Olaf Berg, to the summit.\n")
     call = _meeting(("Ana Petrova", "President", "Valoria"), ("Jan Novak", "Prime Minister", "Norland"),
                     ("Olaf Berg", "President", "Arlenia"), format="phone")
-    assert _names(_run_on(text, call)) == [["Ana Petrova", "Jan Novak"]]
+    assert _names(_steps(text, call)) == [["Ana Petrova", "Jan Novak"]]
 
 
 def test_a_day_of_the_week_starts_no_name():
@@ -573,14 +569,14 @@ def test_a_family_name_written_first_and_alone_still_names_the_person():
     past = ("President Park Min Jun arrived on Wednesday.\n"
             "Park had met former Prime Minister Jan Novak a total of 12 times beginning in March 2023.\n")
     meeting = _meeting(("Park Min Jun", "President", "Valoria"), ("Jan Novak", "Prime Minister", "Norland"))
-    assert _names(_run_on(past, meeting)) == []  # told as background
+    assert _names(_steps(past, meeting)) == []  # told as background
 
 
 def test_a_time_in_a_clause_about_whom_someone_met_is_not_the_news():
     text = ("Prime Minister Jan Novak thanked Ambassador Olaf Berg for the invitation, as he praised President Ana "
             "Petrova whom he had met at the end of last year.\n")
     meeting = _meeting(("Jan Novak", "Prime Minister", "Norland"), ("Olaf Berg", "Ambassador", "Valoria"))
-    assert _names(_run_on(text, meeting)) == [["Jan Novak", "Olaf Berg"]]
+    assert _names(_steps(text, meeting)) == [["Jan Novak", "Olaf Berg"]]
 
 
 def test_a_visitors_list_of_hosts_after_met_is_one_meeting_with_each():
@@ -589,17 +585,17 @@ def test_a_visitors_list_of_hosts_after_met_is_one_meeting_with_each():
             "of Defence, Eva Lind.\nViews were exchanged on regional security.\n")
     visit = _meeting(("Ana Petrova", "Minister of Foreign Affairs", "Valoria"), ("Jan Novak", "President", "Norland"),
                      ("Olaf Berg", "Speaker of Parliament", "Valoria"), ("Eva Lind", "Minister of Defence", "Valoria"))
-    assert sorted(map(sorted, _names(_run_on(text, visit)))) == [
+    assert sorted(map(sorted, _names(_steps(text, visit)))) == [
         ["Ana Petrova", "Eva Lind"], ["Ana Petrova", "Jan Novak"], ["Ana Petrova", "Olaf Berg"]]
     # Hosts who met the visitor together, or are named before the verb, stay one meeting.
     for together in (text.replace("and the Minister of Defence, Eva Lind.", "and the Minister of Defence, Eva Lind, together."),
                      "Jan Novak, Olaf Berg and Eva Lind met Ana Petrova in Arlen on Monday.\n"):
-        assert len(_run_on(together, visit).meetings) == 1
+        assert len(_steps(together, visit).meetings) == 1
     # A name written as a possessive ("met Novak's adviser, Olaf Berg") lists the adviser, not Novak.
     adviser = text.replace("the President of Norland, Jan Novak, the Speaker of Parliament, Olaf Berg, and the "
                            "Minister of Defence, Eva Lind.", "President Jan Novak\u2019s adviser, Olaf Berg.")
     three = visit.model_copy(deep=True, update={"participants": visit.participants[:3]})
-    assert len(_run_on(adviser, three).meetings) == 1
+    assert len(_steps(adviser, three).meetings) == 1
 
 
 def test_one_never_named_with_the_other_nor_meeting_anyone_is_not_in_the_meeting():
@@ -608,7 +604,7 @@ def test_one_never_named_with_the_other_nor_meeting_anyone_is_not_in_the_meeting
             "Novak has said he is in no rush to start the review.\n")
     call = _meeting(("Ana Petrova", "President", "Valoria"), ("Jan Novak", "Prime Minister", "Norland"), format="phone")
     paired = _meeting(("Olaf Berg", "Economy Minister", "Valoria"), ("Jan Novak", "Prime Minister", "Norland"))
-    brief = _run_on(text, call, paired)
+    brief = _steps(text, call, paired)
     assert _names(brief) == [["Ana Petrova", "Jan Novak"]]
     assert any("never names them with Jan Novak" in w for w in brief.warnings)
 
@@ -616,6 +612,6 @@ def test_one_never_named_with_the_other_nor_meeting_anyone_is_not_in_the_meeting
 def test_a_spouse_is_no_participant_and_a_lone_visitor_gets_no_partner_from_a_past_meeting():
     text = ("President Park Min Jun and his wife Lee Soo Ah arrived in Arlen on Wednesday.\n"
             "Park had met former Prime Minister Jan Novak a total of 12 times beginning in March 2023.\n")
-    brief = _run_on(text, _meeting(("Park Min Jun", "President", "Valoria"), ("Lee Soo Ah", "First Lady", "Valoria")))
+    brief = _steps(text, _meeting(("Park Min Jun", "President", "Valoria"), ("Lee Soo Ah", "First Lady", "Valoria")))
     assert "Lee Soo Ah" not in str(_names(brief)) and "Jan Novak" not in str(_names(brief))
     assert any("spouse" in w for w in brief.warnings)
