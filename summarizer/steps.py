@@ -33,6 +33,18 @@ class Context:
     def sentences(self) -> list[grounding.Sentence]:
         return areas.body_sentences(grounding.split_sentences(self.grounds))
 
+    @functools.cached_property
+    def passages(self) -> list[str]:
+        """The sentences, with those a hard-wrapped line break cut in two joined again (a long line that
+        ends without a stop goes on in the next one)."""
+        joined: list[str] = []
+        for sentence in self.sentences:
+            if joined and len(joined[-1].rsplit("\n", 1)[-1]) > 50 and not re.search(r"[.!?:;\"'\u201d\u2019)]$", joined[-1]):
+                joined[-1] += "\n" + sentence.text
+            else:
+                joined.append(sentence.text)
+        return joined
+
 
 Step = Callable[[Brief, Context], None]
 
@@ -308,7 +320,7 @@ def drop_bystanders(brief: Brief, ctx: Context) -> None:
 def _drop_unmet(meeting: Meeting, brief: Brief, ctx: Context) -> None:
     """Two people the article never names together, one of whom it never reports meeting anyone and who
     has no other meeting: the model paired two people mentioned apart; that one is not in it."""
-    if any(all(named_at(p.name, s.text) is not None for p in meeting.participants) for s in ctx.sentences):
+    if any(all(named_at(p.name, s) is not None for p in meeting.participants) for s in ctx.passages):
         return
     unmet = [p for p in meeting.participants if not _reported_meeting(p.name, ctx)]
     if len(unmet) == 1 and sum(same_person(unmet[0].name, p.name) for m in brief.meetings for p in m.participants) == 1:
@@ -494,8 +506,7 @@ def drop_alone(brief: Brief, ctx: Context) -> None:
 def _reported_meeting(name: str, ctx: Context) -> bool:
     """A sentence that reports a meeting as held names this person."""
     held = vocabulary.words().held
-    return any(held.search(done := _without_future(s.text)) and named_at(name, done) is not None
-               for s in ctx.sentences)
+    return any(held.search(done := _without_future(s)) and named_at(name, done) is not None for s in ctx.passages)
 
 
 def place_and_time(brief: Brief, ctx: Context) -> None:

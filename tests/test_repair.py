@@ -615,3 +615,10 @@ def test_a_spouse_is_no_participant_and_a_lone_visitor_gets_no_partner_from_a_pa
     brief = _steps(text, _meeting(("Park Min Jun", "President", "Valoria"), ("Lee Soo Ah", "First Lady", "Valoria")))
     assert "Lee Soo Ah" not in str(_names(brief)) and "Jan Novak" not in str(_names(brief))
     assert any("spouse" in w for w in brief.warnings)
+
+
+def test_a_hard_wrapped_line_break_does_not_part_two_people_named_in_one_sentence():
+    text = ("Valoria invites Jan Novak\nNorland's Prime Minister Jan Novak said on Tuesday that he had exchanged views with\n"
+            "Valoria's Foreign Minister Ana Petrova on ways to enhance bilateral relations.\n")
+    meeting = _meeting(("Jan Novak", "Prime Minister", "Norland"), ("Ana Petrova", "Foreign Minister", "Valoria"))
+    assert _names(_steps(text, meeting)) == [["Jan Novak", "Ana Petrova"]]
