@@ -315,10 +315,14 @@ def international_body(name: str, title: str | None, text: str) -> str | None:
 def _office_before(at: int, text: str) -> str:
     """The words written right before a name as its office: capitalised words and the small words
     between them ("Minister for EU Affairs"), back to the clause's start or a lower-case word."""
-    words = re.split(r"[.;:\n]|,\s|\s[-\u2013\u2014]\s", text[max(0, at - 80):at])[-1].split()
+    pieces = re.split(r"[.;:\n]|,\s|\s[-\u2013\u2014]\s", text[max(0, at - 120):at])
+    words = pieces[-1].split()
+    if len(pieces) > 1 and all(grounding.name_key(w) in vocabulary.words().honorifics for w in words):
+        words = pieces[-2].split() + words  # "The Secretary General of the Body, Dr Jan Novak": the office in apposition
     kept: list[str] = []
     for word in reversed(words):
-        if not (word[0].isupper() or word in ("of", "the", "for", "to", "at", "on", "and")):
+        if not (word[0].isupper() or word in ("of", "the", "for", "to", "at", "on", "and")
+                or re.fullmatch(r"\([A-Z][\w.-]*\)", word)):  # "(OIC)": the body's initials
             break
         kept.insert(0, word)
     return " ".join(kept)

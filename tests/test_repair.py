@@ -622,3 +622,9 @@ def test_a_hard_wrapped_line_break_does_not_part_two_people_named_in_one_sentenc
             "Valoria's Foreign Minister Ana Petrova on ways to enhance bilateral relations.\n")
     meeting = _meeting(("Jan Novak", "Prime Minister", "Norland"), ("Ana Petrova", "Foreign Minister", "Valoria"))
     assert _names(_steps(text, meeting)) == [["Jan Novak", "Ana Petrova"]]
+
+
+def test_an_office_in_apposition_with_the_bodys_initials_gives_the_body():
+    text = ("The Secretary General of the Organization of Islamic Cooperation (OIC), Dr Jan Novak, met the "
+            "Foreign Minister of Valoria on Monday.\n")
+    assert repair.international_body("Jan Novak", "Secretary General", text) == "Organisation of Islamic Cooperation"
