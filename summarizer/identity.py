@@ -24,6 +24,9 @@ def surname_key(name: str) -> str:
     return parts[-1] if parts else ""
 
 
+_PARTICLES = {"bin", "ibn", "al", "el", "de", "da", "van", "von"}
+
+
 def named_at(name: str | None, text: str) -> int | None:
     """Where ``text`` first names the person (full name or surname, case and accents folded), else None."""
     if not name:
@@ -38,14 +41,21 @@ def named_at(name: str | None, text: str) -> int | None:
         styles = vocabulary.words().first_name_styles
         styled = re.search(rf"\b(?:{styles})\.?\s+{re.escape(first)}\b", folded)
         spots += [styled.end() - len(first)] if styled else []
-        # "Yoon" for Yoon Suk Yeol: where the family name comes first, news writes it alone. Only the word
-        # standing alone counts: not followed by another capitalised word ("Mohammed bin Zayed" is not
-        # "Mohammed bin Salman"'s first word alone).
-        plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-        written = "".join(c for c in unicodedata.normalize("NFKD", name.split()[0]) if not unicodedata.combining(c))
-        alone = re.search(rf"(?<![\w-]){re.escape(written)}(?![\w-])(?!['\u2019]?\s*(?:(?:bin|ibn|al|el|de|van|von)\s+)?[A-Z])",
-                          plain)
-        spots += [alone.start()] if alone else []
+    # "Yoon" for Yoon Suk Yeol, "Lula" for Luiz Inacio Lula da Silva: news writes a family name that comes
+    # first, or the name a person goes by, alone. Only a word standing alone counts: not followed by another
+    # capitalised word ("Mohammed bin Zayed" is not "Mohammed bin Salman"'s first word alone), nor, inside
+    # the name, preceded by one.
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    words = ["".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c)) for w in name.split()]
+    for index, word in enumerate(words[:-1]):
+        if len(word) < (3 if index == 0 else 4) or not word[:1].isupper() or grounding.name_key(word) == surname_key(name):
+            continue
+        for alone in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])"
+                                 r"(?!['\u2019]?\s*(?:(?:bin|ibn|al|el|de|da|van|von)\s+)?[A-Z])", plain):
+            previous = plain[:alone.start()].split()[-1:] or [""]
+            if index == 0 or not (previous[0][:1].isupper() or previous[0] in _PARTICLES):
+                spots.append(alone.start())
+                break
     return min(spots) if spots else None
 
 

@@ -566,6 +566,9 @@ def test_a_family_name_written_first_and_alone_still_names_the_person():
     assert named_at("Park Min Jun", "Park had met the minister twelve times.") == 0
     # The first word followed by more of a name is someone else's name, not this one alone.
     assert named_at("Omar bin Saleh", "Omar bin Karim arrived.") is None
+    # The name a person goes by, inside the full name, written alone.
+    assert named_at("Luis Ignacio Tito da Costa", "Obama invited Tito for talks.") == 14
+    assert named_at("Luis Ignacio Tito da Costa", "President Maria Tito Lopez spoke.") is None
     past = ("President Park Min Jun arrived on Wednesday.\n"
             "Park had met former Prime Minister Jan Novak a total of 12 times beginning in March 2023.\n")
     meeting = _meeting(("Park Min Jun", "President", "Valoria"), ("Jan Novak", "Prime Minister", "Norland"))
