@@ -181,3 +181,17 @@ def test_a_swapped_invitation_is_put_right(sentence, inviter, invitee):
 def test_datelines_and_publication_dates_as_news_writes_them(text, city, published):
     assert enrich.dateline_city(text) == city
     assert enrich.published_date(text) == published
+
+
+def test_a_lone_person_gets_the_other_side_only_when_the_article_reports_them_meeting_someone():
+    def lone() -> list[Meeting]:
+        return [Meeting(participants=[Participant(name="José Álvarez", country="Brazil"),
+                                      Participant(name="Hiro Tanaka", country="Kenya")]),  # one candidate
+                Meeting(participants=[Participant(name="Amani Otieno", country="Kenya")])]
+    met = lone()
+    enrich.complete_pairs(met, ARTICLE)  # "Alvarez spoke by phone with Kenya's President Amani Otieno"
+    assert {p.name for p in met[1].participants} == {"Amani Otieno", "José Álvarez"}
+    said = lone()
+    enrich.complete_pairs(said, ARTICLE.replace("Later, Alvarez spoke by phone with Kenya's President Amani Otieno about "
+                                                "agriculture.", "Kenya's President Amani Otieno praised agriculture."))
+    assert [p.name for p in said[1].participants] == ["Amani Otieno"]
