@@ -170,7 +170,10 @@ def office_after(name: str, text: str) -> str | None:
     titles = "|".join(sorted(vocabulary.words().title_words, key=len, reverse=True))
     match = re.search(rf"{re.escape(name)},\s+(?:the\s+)?(?P<office>(?:[A-Z][\w-]*\s+){{0,3}}?(?:{titles})\b[^,.;]*)",
                       text, re.IGNORECASE)
-    return match["office"].strip() if match and match["office"][0].isupper() else None
+    if not match or not match["office"][0].isupper():
+        return None
+    # "..., Ambassador to Ruritania and several officials": "and" before a lower-case word starts a new item.
+    return re.split(r"\s+and\s+(?=[a-z])", match["office"])[0].strip()
 
 
 def fullest(name: str, text: str) -> str | None:
@@ -269,6 +272,28 @@ def country_name(country: str | None) -> str | None:
     return vocabulary.country_names().get(grounding.name_key(country), country)
 
 
+def office_country(office: str | None) -> str | None:
+    """The country an office names as its own ("Ambassador of the Sultanate of Ruritania to Elbonia",
+    "Minister of Foreign Affairs of Ruritania"), not the one it is posted to or deals with."""
+    own = re.split(r"\s(?:to|in|at|for|on|with)\s", office or "")[0]
+    for of in re.finditer(r"\bof\s+(?:the\s+)?", own):
+        rest = own[of.end():].strip()
+        if rest and vocabulary.is_country(rest):
+            short = country_name(rest)
+            return short if short in vocabulary.short_country_names() else _iso_short_name(rest)
+    return None
+
+
+def _iso_short_name(country: str) -> str | None:
+    import pycountry  # loaded on first use: it reads its whole database
+
+    try:
+        found = pycountry.countries.lookup(country)
+    except LookupError:
+        return None
+    return country_name((getattr(found, "common_name", None) or found.name).split(",")[0])
+
+
 def stated_country(name: str, text: str) -> str | None:
     """The country the article writes before this person's office ("Ruritanian Foreign Minister Jan Novak",
     "Ruritania's President Jan Novak"), when every such word names one and the same country."""
@@ -302,12 +327,16 @@ def _written_office(name: str, text: str, exact: bool = False) -> str | None:
     return None
 
 
+_UNIT_OF = re.compile(r"\s+(?:Department|Division|Desk|Directorate|Bureau|Section|Unit|Affairs)\b")
+
+
 def international_body(name: str, title: str | None, text: str) -> str | None:
     """The international body whose office this person holds, from the title or the words the article
     writes before the name ("UN Secretary-General ..."), else None."""
     for phrase in (title or "", *(_office_before(i, text) for i in _places(name, text))):
         for body, pattern in vocabulary.bodies().items():
-            if pattern.search(phrase):
+            # "Head of the GCC Department at the Foreign Ministry": a national ministry's desk for the body.
+            if any(not _UNIT_OF.match(phrase, m.end()) for m in pattern.finditer(phrase)):
                 return body
     return None
 
@@ -317,7 +346,8 @@ def _office_before(at: int, text: str) -> str:
     between them ("Minister for EU Affairs"), back to the clause's start or a lower-case word."""
     pieces = re.split(r"[.;:\n]|,\s|\s[-\u2013\u2014]\s", text[max(0, at - 120):at])
     words = pieces[-1].split()
-    if len(pieces) > 1 and all(grounding.name_key(w) in vocabulary.words().honorifics for w in words):
+    # Only an honorific between the comma and the name: nothing before it is the office of someone else in a list.
+    if len(pieces) > 1 and words and all(grounding.name_key(w) in vocabulary.words().honorifics for w in words):
         words = pieces[-2].split() + words  # "The Secretary General of the Body, Dr Jan Novak": the office in apposition
     kept: list[str] = []
     for word in reversed(words):

@@ -431,7 +431,7 @@ def merge_people(brief: Brief, ctx: Context) -> None:
             person.name = canonical.name
             title = person.title or canonical.title
             body = repair.international_body(person.name, title, ctx.grounds)
-            person.country = body or person.country or canonical.country
+            person.country = body or person.country or canonical.country or repair.office_country(title)
             # A body's name in its office is no country adjective: "African Union Commission Chairperson".
             person.title = title if body else enrich.clean_title(title, person.country)
             spellings = {*canonical.aliases, *person.aliases, *enrich.find_aliases(canonical.name, ctx.grounds)}

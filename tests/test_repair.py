@@ -638,3 +638,22 @@ def test_an_office_in_apposition_with_the_bodys_initials_gives_the_body():
                                             ("Republic of Uzbekistan", "Uzbekistan"), ("Ruritania", "Ruritania")])
 def test_a_country_written_in_its_official_or_short_form_gets_the_short_english_name(written: str, short: str):
     assert repair.country_name(written) == short
+
+
+def test_attendees_listed_after_a_ministrys_desk_officer_keep_their_own_office_and_country():
+    text = ("Foreign Minister Ivo Brandt met Foreign Minister Ana Ruiz in Arlen on Monday.\n"
+            "The meeting was attended by Jan Holm, Head of the EU Department at the Foreign Ministry, Lena Dahl, "
+            "Ambassador of the Kingdom of Norway to Valoria and several officials from both sides.\n")
+    meeting = _meeting(("Ivo Brandt", "Foreign Minister", "Norway"), ("Ana Ruiz", "Foreign Minister", "Valoria"))
+    [kept] = _steps(text, meeting).meetings
+    holm, dahl = kept.participants[2:]
+    assert (holm.name, holm.country) == ("Jan Holm", None)  # a national ministry's desk for the EU, not the EU
+    assert (dahl.name, dahl.title, dahl.country) == ("Lena Dahl", "Ambassador of the Kingdom of Norway to Valoria",
+                                                     "Norway")
+
+
+@pytest.mark.parametrize("office, country", [("Minister of Foreign Affairs of the Islamic Republic of Iran", "Iran"),
+                                             ("Ambassador to the Republic of Korea", None),
+                                             ("Prime Minister of Japan", "Japan"), ("Foreign Minister", None)])
+def test_the_country_an_office_names_as_its_own_not_the_one_it_is_posted_to(office: str, country: str | None):
+    assert repair.office_country(office) == country
