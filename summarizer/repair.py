@@ -115,6 +115,8 @@ def mentions(text: str) -> tuple[Mention, ...]:
             start -= 1  # "Prince Sultan bin Saad": "Sultan" is a name here, not an office
         while not start and len(tokens) - start > 2 and vocabulary.is_country(tokens[start]):
             start += 1  # "... Coordinator in Ruritania Jan Novak": the place closes a phrase, no name starts so
+        while start and len(tokens) - start > 2 and _is_place(tokens[start], text):
+            start += 1  # "Governor Arlen Jan Novak": the office's place, written elsewhere as "in Arlen"
         name, before = tokens[start:], tokens[:start]
         office = [t for t in before if (_is_office(t) and grounding.name_key(t) not in _CONNECTORS)
                   or grounding.name_key(t) in enrich.ABBREVIATED_TITLES]
@@ -132,6 +134,14 @@ def mentions(text: str) -> tuple[Mention, ...]:
             continue  # "Secretary-General of the United Nations": the office's body, not a person
         found.append(Mention(" ".join(name), " ".join(office), country))
     return tuple(found)
+
+
+def _is_place(token: str, text: str) -> bool:
+    """A country, or a word the article writes as a place: after "in", "at", "from", "near" or "city of",
+    not followed by another capitalised word."""
+    return vocabulary.is_country(token) or re.search(
+        rf"(?:\b(?:in|at|from|near)|\b(?:city|province|region|state|capital)\s+of)\s+(?:the\s+)?{re.escape(token)}"
+        rf"(?![\w'\u2019-]|\s+[A-Z])", text) is not None
 
 
 def _is_particle(token: str) -> bool:
@@ -417,6 +427,8 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
     if stripped:
         cut = _institution_end(tokens)
         stripped, tokens = stripped + tokens[:cut], tokens[cut:]
+    while stripped and len(tokens) > 2 and _is_place(tokens[0], text):
+        stripped.append(tokens.pop(0))  # "Governor Arlen Jan Novak": the office's place, as in mentions()
     while stripped and tokens and _is_particle(tokens[0]):
         tokens.insert(0, stripped.pop())  # "Prince Sultan bin Saad": "Sultan" is a name here
     if tokens and not _looks_like_a_name(" ".join(tokens)):

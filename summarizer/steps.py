@@ -121,6 +121,9 @@ def split_calls(brief: Brief, ctx: Context) -> None:
 
 
 _ATTENDED = re.compile(r"\b(?:(?:was|were)\s+(?:also\s+)?attended\s+by|in\s+the\s+presence\s+of)\b", re.IGNORECASE)
+# "A, B and C were also present during the meeting": the people come before the cue.
+_PRESENT = re.compile(r"\b(?:was|were)\s+(?:also\s+)?present\s+(?:at|during|in)\s+(?:the|this)\s+"
+                      r"(?:meeting|talks|reception|dinner|luncheon|lunch|session)\b", re.IGNORECASE)
 _SITTING = re.compile(r"\b(?:meeting|talks|reception|dinner|luncheon|lunch|session)\b", re.IGNORECASE)
 
 
@@ -144,7 +147,28 @@ def add_attendees(brief: Brief, ctx: Context) -> None:
                     continue
                 target.participants.append(Participant(name=mention.name, title=office))
                 ctx.warnings.append(f"added {mention.name!r}, who the article says attended the meeting")
+        present = _PRESENT.search(sentence.text)
+        if present:
+            _seat_present(brief, ctx, sentence.text[:present.start()], _meeting_named(brief.meetings, earlier[::-1]))
         earlier.append(sentence.text)
+
+
+def _seat_present(brief: Brief, ctx: Context, clause: str, target: Meeting | None) -> None:
+    """Officials listed as "also present during the meeting" sat in the meeting reported before: they join
+    it, and a "meeting" of theirs alone (the model's reading of the list) goes."""
+    if target is None:
+        return
+    listed = [m for m in repair.mentions(clause) if repair.introduced_office(m, clause)]
+    for meeting in list(brief.meetings):
+        if meeting is not target and meeting.participants and all(
+                any(same_person(p.name, m.name) for m in listed) for p in meeting.participants):
+            brief.meetings.remove(meeting)
+            ctx.warnings.append(f"merged a meeting of {len(meeting.participants)} people the article lists as "
+                                "present at another meeting into it")
+    for mention in listed:
+        if not any(same_person(mention.name, p.name) for m in brief.meetings for p in m.participants):
+            target.participants.append(Participant(name=mention.name, title=repair.introduced_office(mention, clause)))
+            ctx.warnings.append(f"added {mention.name!r}, who the article says was present at the meeting")
 
 
 def _meeting_named(meetings: list[Meeting], texts: list[str]) -> Meeting | None:

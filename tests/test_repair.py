@@ -657,3 +657,21 @@ def test_attendees_listed_after_a_ministrys_desk_officer_keep_their_own_office_a
                                              ("Prime Minister of Japan", "Japan"), ("Foreign Minister", None)])
 def test_the_country_an_office_names_as_its_own_not_the_one_it_is_posted_to(office: str, country: str | None):
     assert repair.office_country(office) == country
+
+
+def test_officials_listed_as_present_during_the_meeting_sit_in_it_not_in_a_meeting_of_their_own():
+    text = ("Prime Minister Jan Novak met President Ana Ruiz on the sidelines of the summit in Arlen.\n"
+            "The meeting focused on trade and energy.\n"
+            "Foreign Minister Ivo Brandt and Finance Minister Lena Holm were also present during the meeting.\n")
+    talks = _meeting(("Jan Novak", "Prime Minister", "Norland"), ("Ana Ruiz", "President", "Valoria"))
+    aides = _meeting(("Ivo Brandt", "Foreign Minister", "Norland"), ("Lena Holm", "Finance Minister", "Norland"))
+    brief = _steps(text, talks, aides)
+    assert _names(brief) == [["Jan Novak", "Ana Ruiz", "Ivo Brandt", "Lena Holm"]]
+    assert any("present at another meeting" in w for w in brief.warnings)
+
+
+def test_a_place_written_between_an_office_and_a_name_is_the_offices():
+    text = ("Governor Arlen Jan Pavel Novak welcomed the delegation in the city of Arlen on Monday.\n")
+    repaired, _ = repair.repair_participant(Participant(name="Governor Arlen Jan Pavel Novak"), text)
+    assert repaired is not None and repaired.name == "Jan Pavel Novak"
+    assert [m.name for m in repair.mentions(text)] == ["Jan Pavel Novak"]
