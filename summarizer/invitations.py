@@ -201,6 +201,8 @@ def _invitation_home(inv: InvitationDraft, meetings: list[Meeting], segments: li
             if not (takes_part(inv.invitee, meetings[i]) or takes_part(inv.inviter, meetings[i])):
                 continue
             own = {s.number for s in segments[i]}
+            if takes_part(inv.invitee, meetings[i]) and takes_part(inv.inviter, meetings[i]):
+                own = {s.number for s in candidates}  # the two who met: their invitation wherever it is told
             found = next((s for s in candidates if s.number in own and test(s)), None)
             if found:
                 return i, found

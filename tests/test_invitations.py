@@ -161,3 +161,20 @@ def test_whoever_extended_the_invitation_beats_the_country_that_invited():
     brief = _brief(EXTENDED, people, [InvitationDraft(inviter="Norway", invitee="Ana Ruiz", event="summit",
                                                       place=None, when=None)])
     assert _pairs(brief) == [("Kari Dahl", "Ana Ruiz")]
+
+
+def test_an_invitation_between_two_who_met_goes_under_their_meeting_wherever_it_is_told():
+    text = ("Leaders speak by phone\nOSLO - Norwegian Prime Minister Kari Dahl held a phone call with Uruguayan "
+            "President Tomas Vera on Monday.\n"
+            "Norwegian Foreign Minister Per Lund met Uruguayan Foreign Minister Ana Ruiz in Oslo on Monday.\n"
+            "Dahl said she invited Vera to visit Oslo.\n")
+    call = Meeting(participants=[Participant(name="Kari Dahl", title="Prime Minister", country="Norway"),
+                                 Participant(name="Tomas Vera", title="President", country="Uruguay")],
+                   venue=Venue(), date=MeetingDate(text="on Monday"), format="phone")
+    talks = Meeting(participants=[Participant(name="Per Lund", title="Foreign Minister", country="Norway"),
+                                  Participant(name="Ana Ruiz", title="Foreign Minister", country="Uruguay")],
+                    venue=Venue(city="Oslo"), date=MeetingDate(text="on Monday"), format="in_person")
+    draft = InvitationDraft(inviter="Kari Dahl", invitee="Tomas Vera", event="visit to Oslo", place="Oslo", when=None)
+    ctx = steps.Context(text=text, grounds=text, answers={"invitations": InvitationsDraft(invitations=[draft])})
+    brief = steps.run(Brief(article_id="x", meetings=[call, talks]), ctx)
+    assert [[(i.inviter, i.invitee) for i in m.invitations] for m in brief.meetings] == [[("Kari Dahl", "Tomas Vera")], []]
