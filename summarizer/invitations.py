@@ -14,8 +14,9 @@ from .shapes import InvitationDraft, invitation_sentences
 _INVITING = vocabulary.words().inviting
 
 
-_PASSIVE = re.compile(r"invit\w*\s+(?:from|by|of)\b|\binvitation\s+(?:extended|sent|issued|conveyed)\s+by\b",
-                      re.IGNORECASE)
+# "an invitation from A", "invited by A", "a letter from A ... inviting B": A makes it.
+_PASSIVE = re.compile(r"invit\w*\s+(?:from|by|of)\b|\binvitation\s+(?:extended|sent|issued|conveyed)\s+by\b"
+                      r"|\b(?:letter|message)\s+(?:from|of)\b(?!\s+invit)(?=[^.;]*\binvit)", re.IGNORECASE)
 
 
 def _agent_end(sentence: str, passive: re.Match[str]) -> int:
@@ -239,6 +240,9 @@ def attach(meetings: list[Meeting], segments: list[list[grounding.Sentence]],
             inviter = None  # neither at the meeting nor in the sentence: a guess
         if role(invitee, sentence.text) is None:  # the model took the messenger for the invitee
             named = [p.name for p in meeting.participants if role(p.name, sentence.text) == "invitee"]
+            if not named and named_at(invitee, sentence.text) is not None:
+                # "A handed over a letter from B to the President inviting him": A carries it to his host.
+                named = [p.name for p in meeting.participants if not same_person(p.name, invitee)]
             invitee = named[0] if len(named) == 1 else invitee
         stated = stated_inviter(invitee, candidates, meeting.participants, text) \
             or _agent(sentence.text, meeting.participants, text)

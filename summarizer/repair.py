@@ -113,8 +113,9 @@ def mentions(text: str) -> tuple[Mention, ...]:
             start += _institution_end(tokens[start:])  # "National Assembly Jan Novak": "National" is an office word
         while 0 < start < len(tokens) and _is_particle(tokens[start]):
             start -= 1  # "Prince Sultan bin Saad": "Sultan" is a name here, not an office
-        while not start and len(tokens) - start > 2 and vocabulary.is_country(tokens[start]):
-            start += 1  # "... Coordinator in Ruritania Jan Novak": the place closes a phrase, no name starts so
+        placed = not start and len(tokens) > 2 and _country_prefix(tokens)
+        if placed:
+            start = placed  # "... Coordinator in Ruritania Jan Novak": the place closes a phrase
         while start and len(tokens) - start > 2 and _is_place(tokens[start], text):
             start += 1  # "Governor Arlen Jan Novak": the office's place, written elsewhere as "in Arlen"
         name, before = tokens[start:], tokens[:start]
@@ -122,10 +123,10 @@ def mentions(text: str) -> tuple[Mention, ...]:
                   or grounding.name_key(t) in enrich.ABBREVIATED_TITLES]
         first_office = next((k for k, t in enumerate(before) if t in office), len(before))
         country = before[first_office - 1] if first_office >= 1 else ""
-        if not office and len(name) >= 3 and re.search(r"\bof\s+(?:the\s+)?$", text[:start_at]):
+        if not office and not placed and len(name) >= 3 and re.search(r"\bof\s+(?:the\s+)?$", text[:start_at]):
             # "Council of Ruritania Jan Novak", "Speaker of the National Assembly Jan Novak": the words up to
             # the institution's last word, else the first word, end the office phrase.
-            name = name[_institution_end(name) or 1:]
+            name = name[_country_prefix(name) or _institution_end(name) or 1:]
         if not name or sum(t[0].isupper() and not _is_particle(t) for t in name) > (6 if office else 4):
             continue
         if len(name) == 1 and not any(grounding.name_key(t) in title_words for t in office):
@@ -134,6 +135,11 @@ def mentions(text: str) -> tuple[Mention, ...]:
             continue  # "Secretary-General of the United Nations": the office's body, not a person
         found.append(Mention(" ".join(name), " ".join(office), country))
     return tuple(found)
+
+
+def _country_prefix(tokens: list[str]) -> int:
+    """How many leading words name a country ("Sri Lanka Jan Novak": 2), leaving at least two for a name."""
+    return next((k for k in (3, 2, 1) if len(tokens) - k >= 2 and vocabulary.is_country(" ".join(tokens[:k]))), 0)
 
 
 def _is_place(token: str, text: str) -> bool:
@@ -427,6 +433,8 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
     if stripped:
         cut = _institution_end(tokens)
         stripped, tokens = stripped + tokens[:cut], tokens[cut:]
+    if stripped and (cut := _country_prefix(tokens)):
+        stripped, tokens = stripped + tokens[:cut], tokens[cut:]  # "President of Upper Volta Jan Novak"
     while stripped and len(tokens) > 2 and _is_place(tokens[0], text):
         stripped.append(tokens.pop(0))  # "Governor Arlen Jan Novak": the office's place, as in mentions()
     while stripped and tokens and _is_particle(tokens[0]):

@@ -178,3 +178,15 @@ def test_an_invitation_between_two_who_met_goes_under_their_meeting_wherever_it_
     ctx = steps.Context(text=text, grounds=text, answers={"invitations": InvitationsDraft(invitations=[draft])})
     brief = steps.run(Brief(article_id="x", meetings=[call, talks]), ctx)
     assert [[(i.inviter, i.invitee) for i in m.invitations] for m in brief.meetings] == [[("Kari Dahl", "Tomas Vera")], []]
+
+
+@pytest.mark.parametrize("model_inviter, model_invitee", [("Per Lund", "Tomas Vera"), ("Tomas Vera", "Per Lund")])
+def test_a_letter_from_someone_inviting_the_host_is_their_invitation_not_the_messengers(model_inviter, model_invitee):
+    text = ("Norwegian minister calls on Uruguayan President\nMONTEVIDEO - Foreign Minister Per Lund called on "
+            "President of Uruguay Tomas Vera on Monday.\n"
+            "Lund also handed over a letter of Prime Minister Kari Dahl to the Uruguayan President inviting him "
+            "to visit Norway.\n")
+    brief = _brief(text, [("Per Lund", "Foreign Minister", "Norway"), ("Tomas Vera", "President", "Uruguay")],
+                   [InvitationDraft(inviter=model_inviter, invitee=model_invitee, event="visit Norway",
+                                    place=None, when=None)])
+    assert _pairs(brief) == [("Kari Dahl", "Tomas Vera")]

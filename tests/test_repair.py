@@ -675,3 +675,10 @@ def test_a_place_written_between_an_office_and_a_name_is_the_offices():
     repaired, _ = repair.repair_participant(Participant(name="Governor Arlen Jan Pavel Novak"), text)
     assert repaired is not None and repaired.name == "Jan Pavel Novak"
     assert [m.name for m in repair.mentions(text)] == ["Jan Pavel Novak"]
+
+
+def test_a_country_of_two_words_between_an_office_and_a_name_is_not_part_of_the_name():
+    text = "Foreign Minister Jan Novak called on President of Sri Lanka Ana Maria Ruiz in Colombo.\n"
+    assert [m.name for m in repair.mentions(text)] == ["Jan Novak", "Ana Maria Ruiz"]
+    repaired, _ = repair.repair_participant(Participant(name="President of Sri Lanka Ana Maria Ruiz"), text)
+    assert repaired is not None and repaired.name == "Ana Maria Ruiz"
