@@ -77,7 +77,10 @@ def _agent(sentence: str, people: list[Participant], text: str) -> str | None:
         or re.match(r"^(?:the\s+)?(?P<country>[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2})\s+(?:government|ministry)\b", agent)
     if country and vocabulary.is_country(country["country"]):
         return _government(country["country"])
-    return None
+    # "from his Ruritanian counterpart", no name given: the counterpart's government.
+    unnamed = re.match(r"^(?:his|her|their|its|the)\s+(?P<adjective>[A-Z][\w-]+)\s+(?:counterpart|government|side)$", agent)
+    countries = [c for c in vocabulary.short_country_names() if unnamed and enrich.country_word(unnamed["adjective"], c)]
+    return _government(countries[0]) if len(countries) == 1 else None
 
 
 # "A has invited B", "A also formally invited B": the active verb with its subject before it (not "was

@@ -190,3 +190,13 @@ def test_a_letter_from_someone_inviting_the_host_is_their_invitation_not_the_mes
                    [InvitationDraft(inviter=model_inviter, invitee=model_invitee, event="visit Norway",
                                     place=None, when=None)])
     assert _pairs(brief) == [("Kari Dahl", "Tomas Vera")]
+
+
+def test_an_invitation_from_an_unnamed_counterpart_is_their_governments():
+    text = ("Uruguayan minister invited to Oslo\nMONTEVIDEO - Foreign Minister Ana Ruiz received an official "
+            "invitation from her Norwegian counterpart to visit Oslo.\n"
+            "Ruiz met the Norwegian ambassador, Lars Berg, on Monday.\n")
+    brief = _brief(text, [("Ana Ruiz", "Foreign Minister", "Uruguay"), ("Lars Berg", "Ambassador", "Norway")],
+                   [InvitationDraft(inviter="Norwegian ambassador", invitee="Ana Ruiz", event="visit to Oslo",
+                                    place="Oslo", when=None)])
+    assert _pairs(brief) == [("Government of Norway", "Ana Ruiz")]
