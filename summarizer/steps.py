@@ -497,7 +497,10 @@ def _named_partner(alone: Participant, ctx: Context) -> Participant | None:
                 or vocabulary.words().background.search(_without_asides(done)):
             continue  # not a meeting reported as held now
         for mention in repair.mentions(done):
-            if repair.introduced_office(mention, done) and not same_person(mention.name, alone.name):
+            # "a meeting with President Novak": a single name counts when a title stands right before it.
+            titled = len(mention.name.split()) == 1 and any(
+                grounding.name_key(w) in vocabulary.words().title_words for w in mention.office.split())
+            if (titled or repair.introduced_office(mention, done)) and not same_person(mention.name, alone.name):
                 found.setdefault(grounding.name_key(mention.name), mention)
     if len(found) != 1:
         return None

@@ -682,3 +682,11 @@ def test_a_country_of_two_words_between_an_office_and_a_name_is_not_part_of_the_
     assert [m.name for m in repair.mentions(text)] == ["Jan Novak", "Ana Maria Ruiz"]
     repaired, _ = repair.repair_participant(Participant(name="President of Sri Lanka Ana Maria Ruiz"), text)
     assert repaired is not None and repaired.name == "Ana Maria Ruiz"
+
+
+def test_a_lone_visitors_host_named_by_title_and_one_name_is_the_other_side():
+    text = ("Norway's foreign minister tours Valoria\n"
+            "Foreign Minister Ivo Brandt visited the palace in Arlen for a meeting with President Vera on Monday.\n")
+    brief = _steps(text, _meeting(("Ivo Brandt", "Foreign Minister", "Norway")))
+    assert _names(brief) == [["Ivo Brandt", "Vera"]]
+    assert brief.meetings[0].participants[1].title == "President"
