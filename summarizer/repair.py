@@ -293,21 +293,10 @@ def office_country(office: str | None) -> str | None:
     "Minister of Foreign Affairs of Ruritania"), not the one it is posted to or deals with."""
     own = re.split(r"\s(?:to|in|at|for|on|with)\s", office or "")[0]
     for of in re.finditer(r"\bof\s+(?:the\s+)?", own):
-        rest = own[of.end():].strip()
-        if rest and vocabulary.is_country(rest):
-            short = country_name(rest)
-            return short if short in vocabulary.short_country_names() else _iso_short_name(rest)
+        short = vocabulary.short_country(own[of.end():])
+        if short:
+            return short
     return None
-
-
-def _iso_short_name(country: str) -> str | None:
-    import pycountry  # loaded on first use: it reads its whole database
-
-    try:
-        found = pycountry.countries.lookup(country)
-    except LookupError:
-        return None
-    return country_name((getattr(found, "common_name", None) or found.name).split(",")[0])
 
 
 def stated_country(name: str, text: str) -> str | None:

@@ -121,10 +121,11 @@ def split_calls(brief: Brief, ctx: Context) -> None:
 
 
 _ATTENDED = re.compile(r"\b(?:(?:was|were)\s+(?:also\s+)?attended\s+by|in\s+the\s+presence\s+of)\b", re.IGNORECASE)
+_SITTINGS = r"(?:meeting|talks|reception|dinner|luncheon|lunch|session)\b"
+_SITTING = re.compile(rf"\b{_SITTINGS}", re.IGNORECASE)
 # "A, B and C were also present during the meeting": the people come before the cue.
-_PRESENT = re.compile(r"\b(?:was|were)\s+(?:also\s+)?present\s+(?:at|during|in)\s+(?:the|this)\s+"
-                      r"(?:meeting|talks|reception|dinner|luncheon|lunch|session)\b", re.IGNORECASE)
-_SITTING = re.compile(r"\b(?:meeting|talks|reception|dinner|luncheon|lunch|session)\b", re.IGNORECASE)
+_PRESENT = re.compile(rf"\b(?:was|were)\s+(?:also\s+)?present\s+(?:at|during|in)\s+(?:the|this)\s+{_SITTINGS}",
+                      re.IGNORECASE)
 
 
 def add_attendees(brief: Brief, ctx: Context) -> None:
@@ -158,17 +159,17 @@ def _seat_present(brief: Brief, ctx: Context, clause: str, target: Meeting | Non
     it, and a "meeting" of theirs alone (the model's reading of the list) goes."""
     if target is None:
         return
-    listed = [m for m in repair.mentions(clause) if repair.introduced_office(m, clause)]
+    offices = {m.name: office for m in repair.mentions(clause) if (office := repair.introduced_office(m, clause))}
     for meeting in list(brief.meetings):
         if meeting is not target and meeting.participants and all(
-                any(same_person(p.name, m.name) for m in listed) for p in meeting.participants):
+                any(same_person(p.name, name) for name in offices) for p in meeting.participants):
             brief.meetings.remove(meeting)
             ctx.warnings.append(f"merged a meeting of {len(meeting.participants)} people the article lists as "
                                 "present at another meeting into it")
-    for mention in listed:
-        if not any(same_person(mention.name, p.name) for m in brief.meetings for p in m.participants):
-            target.participants.append(Participant(name=mention.name, title=repair.introduced_office(mention, clause)))
-            ctx.warnings.append(f"added {mention.name!r}, who the article says was present at the meeting")
+    for name, office in offices.items():
+        if not any(same_person(name, p.name) for m in brief.meetings for p in m.participants):
+            target.participants.append(Participant(name=name, title=office))
+            ctx.warnings.append(f"added {name!r}, who the article says was present at the meeting")
 
 
 def _meeting_named(meetings: list[Meeting], texts: list[str]) -> Meeting | None:

@@ -9,6 +9,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .schema import Area
 
@@ -75,30 +76,43 @@ def country_names() -> dict[str, str]:
 def is_country(words: str) -> bool:
     """``words`` name a country ("Norway", "the United States", "Britain"): ISO 3166 names (pycountry)
     and the other ways news writes one (countries.toml)."""
+    return short_country(words) is not None
+
+
+def short_country(words: str) -> str | None:
+    """The short English name of the country ``words`` name ("the Sultanate of Ruritania" -> "Ruritania"),
+    else None: no country, or an international body ("UN")."""
     import pycountry  # imported when first needed: it loads its whole database
 
     bare = re.sub(r"^(?:the)\s+", "", " ".join(words.split()), flags=re.IGNORECASE)
-    key = re.sub(r"[^\w]+", " ", bare.casefold()).strip()
+    key = _key(bare)
     names = country_names()
     canonical = names.get(key) or next((v for v in names.values() if v.casefold() == key), None)
     if canonical is not None:
-        return canonical not in bodies()  # "UN": a body, not a country
+        return None if canonical in bodies() else canonical
     try:
-        pycountry.countries.lookup(bare)
+        return _short_name(pycountry.countries.lookup(bare))
     except LookupError:
-        return False
-    return True
+        return None
+
+
+def _key(words: str) -> str:
+    return re.sub(r"[^\w]+", " ", words.casefold()).strip()
+
+
+def _short_name(iso_country: Any) -> str:
+    """An ISO 3166 country's name cut at the comma ("Iran, Islamic Republic of" -> "Iran"), through
+    countries.toml ("Russian Federation" -> "Russia")."""
+    cut = (getattr(iso_country, "common_name", None) or iso_country.name).split(",")[0]
+    return country_names().get(_key(cut), cut)
 
 
 @functools.cache
 def short_country_names() -> tuple[str, ...]:
-    """Every country's short English name: ISO 3166 names cut at the comma ("Iran, Islamic Republic of" ->
-    "Iran"), through countries.toml ("Russian Federation" -> "Russia")."""
+    """Every country's short English name (ISO 3166 and countries.toml)."""
     import pycountry
 
-    names = {getattr(c, "common_name", None) or c.name for c in pycountry.countries}
-    short = {country_names().get(re.sub(r"[^\w]+", " ", n.split(",")[0].casefold()).strip(), n.split(",")[0])
-             for n in names}
+    short = {_short_name(c) for c in pycountry.countries}
     return tuple(sorted(short | set(country_names().values()) - set(bodies())))
 
 
