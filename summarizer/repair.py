@@ -138,7 +138,7 @@ def mentions(text: str) -> tuple[Mention, ...]:
 
 
 def _country_prefix(tokens: list[str]) -> int:
-    """How many leading words name a country ("Sri Lanka Jan Novak": 2), leaving at least two for a name."""
+    """How many leading words name a country ("Costa Rica Jan Novak": 2), leaving at least two for a name."""
     return next((k for k in (3, 2, 1) if len(tokens) - k >= 2 and vocabulary.is_country(" ".join(tokens[:k]))), 0)
 
 
@@ -340,7 +340,7 @@ def international_body(name: str, title: str | None, text: str) -> str | None:
     writes before the name ("UN Secretary-General ..."), else None."""
     for phrase in (title or "", *(_office_before(i, text) for i in _places(name, text))):
         for body, pattern in vocabulary.bodies().items():
-            # "Head of the GCC Department at the Foreign Ministry": a national ministry's desk for the body.
+            # "Director of the EU Department at the Ministry of Trade": a national ministry's desk for the body.
             if any(not _UNIT_OF.match(phrase, m.end()) for m in pattern.finditer(phrase)):
                 return body
     return None

@@ -123,7 +123,7 @@ def split_calls(brief: Brief, ctx: Context) -> None:
 _ATTENDED = re.compile(r"\b(?:(?:was|were)\s+(?:also\s+)?attended\s+by|in\s+the\s+presence\s+of)\b", re.IGNORECASE)
 _SITTINGS = r"(?:meeting|talks|reception|dinner|luncheon|lunch|session)\b"
 _SITTING = re.compile(rf"\b{_SITTINGS}", re.IGNORECASE)
-# "A, B and C were also present during the meeting": the people come before the cue.
+# "A, B and C were present at the talks": the people come before the cue.
 _PRESENT = re.compile(rf"\b(?:was|were)\s+(?:also\s+)?present\s+(?:at|during|in)\s+(?:the|this)\s+{_SITTINGS}",
                       re.IGNORECASE)
 
@@ -155,7 +155,7 @@ def add_attendees(brief: Brief, ctx: Context) -> None:
 
 
 def _seat_present(brief: Brief, ctx: Context, clause: str, target: Meeting | None) -> None:
-    """Officials listed as "also present during the meeting" sat in the meeting reported before: they join
+    """Officials listed as "present at the meeting" sat in the meeting reported before: they join
     it, and a "meeting" of theirs alone (the model's reading of the list) goes."""
     if target is None:
         return

@@ -238,8 +238,8 @@ def test_a_city_written_with_its_country_is_split():
     ("The visit of President Ann Lee to President Tom Gray scheduled for Friday has been postponed indefinitely.", 0),
     ("President Ann Lee's visit to President Tom Gray was cancelled.", 0),
     ("President Ann Lee received President Tom Gray on Friday; a second visit scheduled for May was postponed.", 1),
-    ("Coordination is under way between President Ann Lee and President Tom Gray to arrange a meeting of their "
-     "ministers in the coming weeks.", 0)])
+    ("Officials of the two governments are in contact to arrange a meeting of President Ann Lee and President "
+     "Tom Gray in the coming weeks.", 0)])
 def test_a_visit_postponed_or_cancelled_is_no_meeting(news, kept):
     text = f"{news}\nThe two presidents had hoped to sign a trade deal.\n"
     meeting = _meeting(("Ann Lee", "President", None), ("Tom Gray", "President", None))
@@ -579,8 +579,8 @@ def test_a_family_name_written_first_and_alone_still_names_the_person():
 
 @pytest.mark.parametrize("text, other", [
     # A time in a clause about whom someone met ("whom he had met ... last year") is not the news.
-    ("Prime Minister Jan Novak thanked Ambassador Olaf Berg for the invitation, as he praised President Ana "
-     "Petrova whom he had met at the end of last year.\n", ("Olaf Berg", "Ambassador")),
+    ("Prime Minister Jan Novak received Ambassador Olaf Berg and spoke warmly of President Ana Petrova, whom he "
+     "had met in Arlen last year.\n", ("Olaf Berg", "Ambassador")),
     # A hard-wrapped line break does not part two people named in one sentence.
     ("Valoria invites Jan Novak\nNorland's Prime Minister Jan Novak said on Tuesday that he had exchanged views with\n"
      "Valoria's Foreign Minister Ana Petrova on ways to enhance bilateral relations.\n", ("Ana Petrova", "Foreign Minister")),
@@ -645,8 +645,8 @@ def test_a_country_written_in_its_official_or_short_form_gets_the_short_english_
 
 def test_attendees_listed_after_a_ministrys_desk_officer_keep_their_own_office_and_country():
     text = ("Foreign Minister Ivo Brandt met Foreign Minister Ana Ruiz in Arlen on Monday.\n"
-            "The meeting was attended by Jan Holm, Head of the EU Department at the Foreign Ministry, Lena Dahl, "
-            "Ambassador of the Kingdom of Norway to Valoria and several officials from both sides.\n")
+            "The talks were attended by Jan Holm, Director of the EU Department at the Ministry of Trade, Lena Dahl, "
+            "Ambassador of the Kingdom of Norway to Valoria and members of her staff.\n")
     meeting = _meeting(("Ivo Brandt", "Foreign Minister", "Norway"), ("Ana Ruiz", "Foreign Minister", "Valoria"))
     [kept] = _steps(text, meeting).meetings
     holm, dahl = kept.participants[2:]
@@ -655,7 +655,7 @@ def test_attendees_listed_after_a_ministrys_desk_officer_keep_their_own_office_a
                                                      "Norway")
 
 
-@pytest.mark.parametrize("office, country", [("Minister of Foreign Affairs of the Islamic Republic of Iran", "Iran"),
+@pytest.mark.parametrize("office, country", [("Minister of Foreign Affairs of the Kingdom of Norway", "Norway"),
                                              ("Ambassador to the Republic of Korea", None),
                                              ("Prime Minister of Japan", "Japan"), ("Foreign Minister", None)])
 def test_the_country_an_office_names_as_its_own_not_the_one_it_is_posted_to(office: str, country: str | None):
@@ -665,7 +665,7 @@ def test_the_country_an_office_names_as_its_own_not_the_one_it_is_posted_to(offi
 def test_officials_listed_as_present_during_the_meeting_sit_in_it_not_in_a_meeting_of_their_own():
     text = ("Prime Minister Jan Novak met President Ana Ruiz on the sidelines of the summit in Arlen.\n"
             "The meeting focused on trade and energy.\n"
-            "Foreign Minister Ivo Brandt and Finance Minister Lena Holm were also present during the meeting.\n")
+            "Foreign Minister Ivo Brandt and Finance Minister Lena Holm were present at the talks.\n")
     talks = _meeting(("Jan Novak", "Prime Minister", "Norland"), ("Ana Ruiz", "President", "Valoria"))
     aides = _meeting(("Ivo Brandt", "Foreign Minister", "Norland"), ("Lena Holm", "Finance Minister", "Norland"))
     brief = _steps(text, talks, aides)
@@ -681,9 +681,9 @@ def test_a_place_written_between_an_office_and_a_name_is_the_offices():
 
 
 def test_a_country_of_two_words_between_an_office_and_a_name_is_not_part_of_the_name():
-    text = "Foreign Minister Jan Novak called on President of Sri Lanka Ana Maria Ruiz in Colombo.\n"
+    text = "Foreign Minister Jan Novak called on President of Costa Rica Ana Maria Ruiz in Arlen.\n"
     assert [m.name for m in repair.mentions(text)] == ["Jan Novak", "Ana Maria Ruiz"]
-    repaired, _ = repair.repair_participant(Participant(name="President of Sri Lanka Ana Maria Ruiz"), text)
+    repaired, _ = repair.repair_participant(Participant(name="President of Costa Rica Ana Maria Ruiz"), text)
     assert repaired is not None and repaired.name == "Ana Maria Ruiz"
 
 
