@@ -79,8 +79,8 @@ def _agent(sentence: str, people: list[Participant], text: str) -> str | None:
         return _government(country["country"])
     # "from his Ruritanian counterpart", no name given: the counterpart's government.
     unnamed = re.match(r"^(?:his|her|their|its|the)\s+(?P<adjective>[A-Z][\w-]+)\s+(?:counterpart|government|side)$", agent)
-    countries = [c for c in vocabulary.short_country_names() if unnamed and enrich.country_word(unnamed["adjective"], c)]
-    return _government(countries[0]) if len(countries) == 1 else None
+    country = repair.country_of_word(unnamed["adjective"]) if unnamed else None
+    return _government(country) if country else None
 
 
 # "A has invited B", "A also formally invited B": the active verb with its subject before it (not "was

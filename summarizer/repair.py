@@ -308,13 +308,18 @@ def stated_country(name: str, text: str) -> str | None:
             opening = re.search(rf"(?P<before>\S+\s+)?{re.escape(mention.country_word)}\s+{re.escape(mention.office)}", text)
             if opening is None or (opening["before"] and re.match(r"[A-Z]|(?:to|of|for|in|at)\s", opening["before"])):
                 continue  # "South Sudanese ...", "Ambassador to Ruritania ...": the word is not the whole country
-            word = re.sub(r"['\u2019]s$", "", mention.country_word)
-            named = [c for c in vocabulary.short_country_names()
-                     if grounding.name_key(c) == grounding.name_key(word) or enrich.country_word(word, c)]
-            if len(named) != 1:
+            country = country_of_word(re.sub(r"['\u2019]s$", "", mention.country_word))
+            if country is None:
                 return None  # not a country word, or one that could be either of two ("Austr...")
-            found.add(named[0])
+            found.add(country)
     return found.pop() if len(found) == 1 else None
+
+
+def country_of_word(word: str) -> str | None:
+    """The one country a word names or makes an adjective of ("Ruritania", "Ruritanian"), else None."""
+    named = [c for c in vocabulary.short_country_names()
+             if grounding.name_key(c) == grounding.name_key(word) or enrich.country_word(word, c)]
+    return named[0] if len(named) == 1 else None
 
 
 def _written_office(name: str, text: str, exact: bool = False) -> str | None:
