@@ -118,7 +118,8 @@ def dateline_city(text: str) -> str | None:
         for pattern in _DATELINE:
             match = pattern.match(line)
             if match and _dateline(line):
-                city = match["city"].split("/")[0].strip(" ,")
+                # "CITY. AGENCY -": a full stop after a word (not "ST.") ends the city; the agency follows.
+                city = re.split(r"(?<=[A-Za-z]{4})\.\s", match["city"].split("/")[0])[0].strip(" ,")
                 return city.title() if city.isupper() else city
     return None
 
@@ -168,6 +169,7 @@ def resolve_date(words: str | None, published: dt.date | None) -> dt.date | None
 
 
 _TITLE_SUFFIX = re.compile(r"\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w-]+)$")
+_INNER_ADJECTIVE = re.compile(r"\bof\s+the\s+(?P<country>[A-Z][\w-]+)\s+(?=[A-Z])")
 
 
 def country_word(word: str, country: str | None) -> bool:
@@ -198,6 +200,9 @@ def clean_title(title: str | None, country: str | None) -> str | None:
     match = _TITLE_SUFFIX.search(title)
     if match and country_word(match["country"], country):
         title = title[: match.start()]
+    inner = _INNER_ADJECTIVE.search(title)
+    if inner and country_word(inner["country"], country) and grounding.name_key(inner["country"]) != grounding.name_key(country or ""):
+        title = title[: inner.start("country")] + title[inner.end("country"):].lstrip()  # "of the Ruritanian Council"
     return title or None
 
 

@@ -41,9 +41,12 @@ def role(person: str | None, sentence: str) -> str | None:
     verb = _INVITING.search(sentence)
     if at is None or verb is None:
         return None
-    if re.search(rf"\b{re.escape(grounding.fold(surname_key(person or '')))}\b[^.;,]{{0,25}}?\baccept\w*\s+"
-                 r"(?:an?|the|his|her|their)\s+(?:\w+\s+){0,2}invitation", grounding.fold(sentence)):
-        return "invitee"  # "X accepted an invitation": X was invited
+    surname = re.escape(grounding.fold(surname_key(person or '')))
+    if re.search(rf"\b{surname}['\u2019]s\s+(?:[\w-]+\s+){{0,2}}invitation", grounding.fold(sentence)):
+        return "inviter"  # "X's invitation": X made it
+    if re.search(rf"\b{surname}\b[^.;,]{{0,25}}?\baccept\w*\s+(?:an?|the|his|her|their|[^.;,]{{0,40}}?['\u2019]s)\s+"
+                 r"(?:\w+\s+){0,2}invitation", grounding.fold(sentence)):
+        return "invitee"  # "X accepted an invitation", "X accepted Y's invitation": X was invited
     passive = _PASSIVE.search(sentence)
     if passive:  # the agent is the phrase right after from/by, up to a comma or "to"
         end = _agent_end(sentence, passive)

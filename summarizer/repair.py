@@ -133,6 +133,7 @@ def mentions(text: str) -> tuple[Mention, ...]:
             continue  # one capitalised word with no office before it: a place, a month, a sentence's start
         if _is_body_or_country(" ".join(name)):
             continue  # "Secretary-General of the United Nations": the office's body, not a person
+        name[-1] = re.sub(r"['\u2019]s$", "", name[-1])  # "Jan Novak's visit": the person is Jan Novak
         found.append(Mention(" ".join(name), " ".join(office), country))
     return tuple(found)
 
@@ -178,7 +179,7 @@ def introduced_office(mention: Mention, text: str) -> str | None:
     single word or a run with no office (a place, an agency)."""
     if len(mention.name.split()) < 2:
         return None
-    return mention.office or office_after(mention.name, text)
+    return mention.office or office_after(mention.name, text) or office_in_apposition(mention.name, text)
 
 
 def office_after(name: str, text: str) -> str | None:
@@ -190,6 +191,31 @@ def office_after(name: str, text: str) -> str | None:
         return None
     # "..., Ambassador to Ruritania and several officials": "and" before a lower-case word starts a new item.
     return re.split(r"\s+and\s+(?=[a-z])", match["office"])[0].strip()
+
+
+def office_in_apposition(name: str, text: str) -> str | None:
+    """The office set off by a comma before the name: "Ruritania's Minister of Trade, Jan Novak"; None
+    when the words before the comma hold no office word (a place, a list of names)."""
+    words = _apposition(name, text)
+    while words and (words[0].islower() or re.search(r"['\u2019]s$", words[0])):
+        words = words[1:]  # "the", "Ruritania's": not the office
+    return " ".join(words) or None
+
+
+def _apposition(name: str, text: str) -> list[str]:
+    """The words of an office set off by a comma before the name, with the country word before it."""
+    title_words = vocabulary.words().title_words
+    for at in _places(name, text):
+        comma = re.search(r",\s+(?P<styles>(?:\S+\s+){0,2})$", text[:at])  # "..., Dr Jan Novak"
+        if comma is None or not all(grounding.name_key(w) in vocabulary.words().honorifics
+                                    for w in comma["styles"].split()):
+            continue
+        if re.match(r"(?:,|\s+and)\s+[A-Z]", text[at + len(name):]):
+            continue  # "Minister of Education, Vocational Training, Higher Education and ...": the office's own list
+        words = _office_before(comma.start(), text).split()
+        if any(grounding.name_key(w) in title_words for w in words):
+            return words
+    return []
 
 
 def fullest(name: str, text: str) -> str | None:
@@ -247,7 +273,7 @@ def _in_apposition(office: str, text: str) -> str | None:
     phrase = " ".join(office.split()).replace("\u2019", "'")
     if len(phrase.split()) < 2:
         return None
-    pattern = re.escape(phrase).replace(r"\ ", r"\s+").replace("'", "['\u2019]") + rf",?\s+(?P<name>{_CAP}(?:[ \t]+(?:{_PARTICLES}[ \t]+)*{_CAP}){{1,4}})"
+    pattern = re.escape(phrase).replace(r"\ ", r"\s+").replace("'", "['\u2019]") + rf",?[ \t]+(?P<name>{_CAP}(?:[ \t]+(?:{_PARTICLES}[ \t]+)*{_CAP}){{1,4}})"
     found = {_person_words(m["name"]) for m in re.finditer(pattern, text)}
     names = {n for n in found if n and _looks_like_a_name(n)}
     return next(iter(names)) if len(names) == 1 else None
@@ -296,6 +322,11 @@ def office_country(office: str | None) -> str | None:
         short = vocabulary.short_country(own[of.end():])
         if short:
             return short
+    # "Chairman of the Ruritanian Security Council": a country's adjective before its own institution.
+    for adjective in re.finditer(r"\bof\s+the\s+([A-Z][\w-]+)\s+[A-Z]", own):
+        country = country_of_word(adjective[1])
+        if country and country != adjective[1]:
+            return country
     return None
 
 
@@ -311,6 +342,12 @@ def stated_country(name: str, text: str) -> str | None:
             country = country_of_word(re.sub(r"['\u2019]s$", "", mention.country_word))
             if country is None:
                 return None  # not a country word, or one that could be either of two ("Austr...")
+            found.add(country)
+    # "Ruritania's Minister of Trade, Jan Novak", "the Ruritanian envoy to Elbonia, Jan Novak"
+    opening = [w for w in _apposition(name, text) if not w.islower()][:1]
+    if not found and opening and grounding.name_key(opening[0]) not in vocabulary.words().title_words:
+        country = country_of_word(re.sub(r"['\u2019]s$", "", opening[0]))
+        if country:
             found.add(country)
     return found.pop() if len(found) == 1 else None
 
@@ -388,9 +425,9 @@ def _only_in_bylines(name: str, text: str) -> bool:
 
 
 # What a byline holds besides the author: a date and a time ("Jan Novak 03.02.2017 07:29", "Jan Novak |
-# 5 March 2024, 10:15 GMT").
-_DATE_AND_TIME = re.compile(r"(?:[\d.:/,|\-\u2013\u2014\s]|\b(?:am|pm|gmt|utc|updated|published|jan|feb|mar|apr|may|"
-                            r"jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b)+", re.IGNORECASE)
+# 5 March 2024, 10:15 GMT"), the time perhaps with its zone's letters ("10:43 WIB").
+_DATE_AND_TIME = re.compile(r"(?:\d{1,2}:\d{2}\s*[a-z]{2,5}\b|[\d.:/,|\-\u2013\u2014\s]|\b(?:am|pm|gmt|utc|updated|published|"
+                            r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b)+", re.IGNORECASE)
 
 
 def _dated_byline(name: str, line: str) -> bool:
@@ -404,7 +441,7 @@ def _dated_byline(name: str, line: str) -> bool:
 
 def repair_participant(person: Participant, text: str) -> tuple[Participant | None, str | None]:
     """The participant with a name the article gives, or None; and a warning saying what was done."""
-    raw = " ".join(person.name.split())
+    raw = re.sub(r"['\u2019]s$", "", " ".join(person.name.split()))  # "Jan Novak's (visit)": the person
     title = enrich.value(person.title)
     country = enrich.value(person.country)
     if enrich.value(raw) is None:

@@ -140,14 +140,7 @@ def add_attendees(brief: Brief, ctx: Context) -> None:
         if cue and (_SITTING.search(sentence.text[:cue.start()]) or any(
                 named_at(p.name, sentence.text[:cue.start()]) is not None for m in brief.meetings for p in m.participants)):
             target = _meeting_named(brief.meetings, [sentence.text[:cue.start()], *reversed(earlier)])
-            clause = sentence.text[cue.end():]
-            for mention in repair.mentions(clause):
-                office = repair.introduced_office(mention, clause)
-                if target is None or not office or any(
-                        same_person(mention.name, p.name) for m in brief.meetings for p in m.participants):
-                    continue
-                target.participants.append(Participant(name=mention.name, title=office))
-                ctx.warnings.append(f"added {mention.name!r}, who the article says attended the meeting")
+            _seat_present(brief, ctx, sentence.text[cue.end():], target)
         present = _PRESENT.search(sentence.text)
         if present:
             _seat_present(brief, ctx, sentence.text[:present.start()], _meeting_named(brief.meetings, earlier[::-1]))
@@ -155,8 +148,8 @@ def add_attendees(brief: Brief, ctx: Context) -> None:
 
 
 def _seat_present(brief: Brief, ctx: Context, clause: str, target: Meeting | None) -> None:
-    """Officials listed as "present at the meeting" sat in the meeting reported before: they join
-    it, and a "meeting" of theirs alone (the model's reading of the list) goes."""
+    """Officials listed as attending or "present at the meeting" sat in that meeting: they join it, and a
+    "meeting" of theirs alone (the model's reading of the list) goes."""
     if target is None:
         return
     offices = {m.name: office for m in repair.mentions(clause) if (office := repair.introduced_office(m, clause))}
@@ -165,11 +158,11 @@ def _seat_present(brief: Brief, ctx: Context, clause: str, target: Meeting | Non
                 any(same_person(p.name, name) for name in offices) for p in meeting.participants):
             brief.meetings.remove(meeting)
             ctx.warnings.append(f"merged a meeting of {len(meeting.participants)} people the article lists as "
-                                "present at another meeting into it")
+                                "attending another meeting into it")
     for name, office in offices.items():
         if not any(same_person(name, p.name) for m in brief.meetings for p in m.participants):
             target.participants.append(Participant(name=name, title=office))
-            ctx.warnings.append(f"added {name!r}, who the article says was present at the meeting")
+            ctx.warnings.append(f"added {name!r}, who the article says attended the meeting")
 
 
 def _meeting_named(meetings: list[Meeting], texts: list[str]) -> Meeting | None:
@@ -196,8 +189,15 @@ def _sittings(people: list[Participant], ctx: Context) -> list[list[Participant]
     countries = [grounding.name_key(repair.international_body(p.name, p.title, ctx.grounds) or p.country or "")
                  for p in seated]
     visitors = [p for p, c in zip(seated, countries) if c and countries.count(c) == 1]
-    if len(visitors) != 1 or len(seated) < 3:
+    if len(seated) < 3:
         return []
+    if len(visitors) != 1:
+        # Else the one person each sitting's first sentence names ("A met B and C ... Earlier, B also met D").
+        opening = dict(done)
+        starts = {first[p.name] for p in seated}
+        visitors = [p for p in seated if all(named_at(p.name, opening[i]) is not None for i in starts)]
+        if len(visitors) != 1 or len(starts) < 2:
+            return []
     visitor = visitors[0]
     groups: dict[int, list[Participant]] = {}
     for p in seated:
@@ -345,7 +345,8 @@ def drop_bystanders(brief: Brief, ctx: Context) -> None:
 def _drop_unmet(meeting: Meeting, brief: Brief, ctx: Context) -> None:
     """Two people the article never names together, one of whom it never reports meeting anyone and who
     has no other meeting: the model paired two people mentioned apart; that one is not in it."""
-    if any(all(named_at(p.name, s) is not None for p in meeting.participants) for s in ctx.passages):
+    if any(all(named_at(p.name, s) is not None or _named_by_office(p, s) for p in meeting.participants)
+           for s in ctx.passages):
         return
     unmet = [p for p in meeting.participants if not _reported_meeting(p.name, ctx)]
     if len(unmet) == 1 and sum(same_person(unmet[0].name, p.name) for m in brief.meetings for p in m.participants) == 1:
@@ -355,14 +356,27 @@ def _drop_unmet(meeting: Meeting, brief: Brief, ctx: Context) -> None:
         meeting.participants.remove(unmet[0])
 
 
+def _named_by_office(person: Participant, text: str) -> bool:
+    """The text calls the person by office and country instead of by name: "the Emir of Ruritania",
+    "Ruritania's Emir"."""
+    title_words = vocabulary.words().title_words
+    office = [w for w in (person.title or "").split() if grounding.name_key(w) in title_words]
+    if not office or not person.country:
+        return False
+    office_at, country = r"\s+".join(map(re.escape, office)), re.escape(person.country)
+    return re.search(rf"\b{office_at}\s+of\s+(?:the\s+)?{country}\b|\b{country}['\u2019]s\s+{office_at}\b",
+                     text, re.IGNORECASE) is not None
+
+
 _SENT_FROM = re.compile(r"\b(?:(?:message|letter|greetings|regards|wishes|invitation|congratulations)\s+(?:\w+\s+){0,2}"
                         r"from|on\s+behalf\s+of)\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,5}$")
-_SENDERS = re.compile(r"^[^,.;]{0,40}?['\u2019]s?\s+(?:\w+\s+)?(?:message|letter|greetings|regards|wishes|invitation)\b")
+_SENDERS = re.compile(r"^[^,.;]{0,40}?(?:['\u2019]s?|\s(?:has\s+|had\s+)?(?:sent|wrote|addressed)\s+(?:a|an|his|her|the))"
+                      r"\s+(?:\w+\s+)?(?:message|letter|greetings|regards|wishes|invitation)\b")
 
 
 def _only_sends(name: str, sentences: list[grounding.Sentence]) -> bool:
     """Every sentence that names the person names them as the sender of a message, a letter or greetings
-    someone else brought ("a message from President X", "X's greetings", "on behalf of X")."""
+    someone else brought ("a message from President X", "X's greetings", "X sent a letter", "on behalf of X")."""
     said = [(s.text, at) for s in sentences if (at := named_at(name, s.text)) is not None]
     return bool(said) and all(_SENT_FROM.search(text[:at]) or _SENDERS.match(text[at:]) for text, at in said)
 
@@ -442,12 +456,13 @@ def merge_people(brief: Brief, ctx: Context) -> None:
     brief.meetings = [m for m in brief.meetings if not enrich.is_aggregate(m, brief.meetings)]
     if len(brief.meetings) < before:
         ctx.warnings.append(f"dropped {before - len(brief.meetings)} meeting(s) that only summed up the others")
-    enrich.complete_pairs(brief.meetings, ctx.grounds)
+    # The one the article's own sentences say the lone person met comes before a guess from other meetings.
     for meeting in brief.meetings:
         partner = _named_partner(meeting.participants[0], ctx) if len(meeting.participants) == 1 else None
         if partner:
             meeting.participants.append(partner)
             ctx.warnings.append(f"added {partner.name!r}, whom the article says {meeting.participants[0].name} met")
+    enrich.complete_pairs(brief.meetings, ctx.grounds)
     everyone = enrich.merge_people([p for m in brief.meetings for p in m.participants])
     for meeting in brief.meetings:
         people = enrich.merge_people(meeting.participants)
@@ -507,17 +522,20 @@ def _named_partner(alone: Participant, ctx: Context) -> Participant | None:
         return None
     [mention] = found.values()
     country = re.sub(r"['\u2019]s$", "", mention.country_word)
-    return Participant(name=mention.name, title=mention.office or repair.office_after(mention.name, ctx.grounds),
+    office = mention.office or repair.office_after(mention.name, ctx.grounds) \
+        or repair.office_in_apposition(mention.name, ctx.grounds)
+    return Participant(name=mention.name, title=office,
                        country=repair.country_name(country) if country and vocabulary.is_country(country) else None)
 
 
 def drop_alone(brief: Brief, ctx: Context) -> None:
     """One official whom no one was found to have met is a meeting only where the article says they met
     someone (the model missed the other side); else it reported a statement, a report or a trip."""
-    held = vocabulary.words().held
+    words = vocabulary.words()
     alone = [m for m in brief.meetings if len(m.participants) == 1
-             and not any(held.search(s.text) and named_at(m.participants[0].name, s.text) is not None
-                         for s in ctx.sentences)]
+             and (words.reporter_titles.search(m.participants[0].title or "")  # a spokesperson tells, not meets
+                  or not any(words.held.search(done := _without_future(s.text))
+                             and named_at(m.participants[0].name, done) is not None for s in ctx.sentences))]
     for meeting in alone:
         ctx.warnings.append(f"dropped a meeting with only {meeting.participants[0].name}: the article never "
                             "says they met anyone")

@@ -175,6 +175,8 @@ def test_a_swapped_invitation_is_put_right(sentence, inviter, invitee):
     ("Ties deepen\n3 May 2024\nPress Agency (Arlen)\nPort Arlen — The President received the envoy.", "Port Arlen",
      dt.date(2024, 5, 3)),
     ("Analysis: why the summit failed\nThe talks ended.", None, None),
+    ("PORT ARLEN. WIRENEWS – The President received the envoy.", "Port Arlen", None),  # the agency after a stop
+    ("ST. ARLEN - The President received the envoy.", "St. Arlen", None),
     ("Ties deepen\nWire Service Published 4 Feb, 2024 10:00am\nHANOI: The leaders met.", "Hanoi", dt.date(2024, 2, 4)),
     ("Ties deepen\nThe minister spoke.\n- Jane Doe (@jd) October 31, 2021", None, None),  # a quoted post's date
 ])

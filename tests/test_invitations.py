@@ -87,6 +87,15 @@ def test_whoever_accepts_an_invitation_is_the_invitee():
     assert _pairs(brief) == [("Ana Ruiz", "Jan Novak")]
 
 
+@pytest.mark.parametrize("model_inviter, model_invitee", [("Jan Novak", "Ana Ruiz"), ("Ana Ruiz", "Jan Novak")])
+def test_whoever_accepts_someones_invitation_is_invited_by_them(model_inviter, model_invitee):
+    text = ("Ruritania's President Jan Novak has accepted Foreign Minister Ana Ruiz's invitation to visit Uruguay, "
+            "after the two met in Oslo on Sunday.\n")
+    brief = _brief(text, [("Jan Novak", "President", "Ruritania"), ("Ana Ruiz", "Foreign Minister", "Uruguay")],
+                   [InvitationDraft(inviter=model_inviter, invitee=model_invitee, event="visit", place=None, when=None)])
+    assert _pairs(brief) == [("Ana Ruiz", "Jan Novak")]
+
+
 LETTER = """Envoy brings invitation
 ARLEN - Envoy Omar Haddad brought an invitation from Norlandic President Ivo Brandt to his Valorian counterpart, Sara Lindholm, on Monday.
 Lindholm said she would consider it.

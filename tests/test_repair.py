@@ -53,6 +53,7 @@ def test_a_name_is_resolved_to_the_person_the_article_names(written, title, coun
     ("Boris Inventedov", "no person of that name"),
     ("None", "no name"),
     ("Wire News", "organisation"),
+    ("Kenyan MPs", "organisation"),  # a group, not a person
     ("Sam Writer", "byline"),
     ("Minister", "no person of that name"),  # two ministers are named: not guessed
 ])
@@ -247,8 +248,9 @@ def test_a_visit_postponed_or_cancelled_is_no_meeting(news, kept):
     assert len(brief.meetings) == kept
 
 
-def test_a_reporters_name_over_a_date_is_a_byline_not_a_participant():
-    text = "Minister meets envoy\nMara Lind 03.02.2017 07:29\nForeign Minister Ann Lee met Ambassador Tom Gray on Friday.\n"
+@pytest.mark.parametrize("byline", ["Mara Lind 03.02.2017 07:29", "Mara Lind - 4 May 2019 10:43 EAT"])
+def test_a_reporters_name_over_a_date_is_a_byline_not_a_participant(byline: str):
+    text = f"Minister meets envoy\n{byline}\nForeign Minister Ann Lee met Ambassador Tom Gray on Friday.\n"
     meeting = _meeting(("Mara Lind", None, None), ("Ann Lee", "Foreign Minister", None), ("Tom Gray", "Ambassador", None))
     brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text))
     assert _names(brief) == [["Ann Lee", "Tom Gray"]]
@@ -656,6 +658,7 @@ def test_attendees_listed_after_a_ministrys_desk_officer_keep_their_own_office_a
 
 
 @pytest.mark.parametrize("office, country", [("Minister of Foreign Affairs of the Kingdom of Norway", "Norway"),
+                                             ("Deputy Chairman of the Norwegian Defence Council", "Norway"),
                                              ("Ambassador to the Republic of Korea", None),
                                              ("Prime Minister of Japan", "Japan"), ("Foreign Minister", None)])
 def test_the_country_an_office_names_as_its_own_not_the_one_it_is_posted_to(office: str, country: str | None):
@@ -670,7 +673,7 @@ def test_officials_listed_as_present_during_the_meeting_sit_in_it_not_in_a_meeti
     aides = _meeting(("Ivo Brandt", "Foreign Minister", "Norland"), ("Lena Holm", "Finance Minister", "Norland"))
     brief = _steps(text, talks, aides)
     assert _names(brief) == [["Jan Novak", "Ana Ruiz", "Ivo Brandt", "Lena Holm"]]
-    assert any("present at another meeting" in w for w in brief.warnings)
+    assert any("attending another meeting" in w for w in brief.warnings)
 
 
 def test_a_place_written_between_an_office_and_a_name_is_the_offices():
@@ -693,3 +696,82 @@ def test_a_lone_visitors_host_named_by_title_and_one_name_is_the_other_side():
     brief = _steps(text, _meeting(("Ivo Brandt", "Foreign Minister", "Norway")))
     assert _names(brief) == [["Ivo Brandt", "Vera"]]
     assert brief.meetings[0].participants[1].title == "President"
+
+
+@pytest.mark.parametrize("sentence, office", [
+    ("Later, the minister sat down with Norway's Minister of Trade and Industry, Lena Holm, in Arlen.",
+     "Minister of Trade and Industry"),
+    ("Later, the minister sat down with the Governor of the Central Bank, Dr Lena Holm.", "Governor of the Central Bank"),
+    ("Later, in the old town of Arlen, Lena Holm spoke to the press.", None),  # a place before the comma
+    ("The delegation included Ivo Brandt, Lena Holm and Tomas Vera.", None),  # a list of names
+    ("He met the Minister of Culture, Lena Holm, Youth and Sport, Dr Ivo Brandt.", None),  # a list of the office's fields
+])
+def test_an_office_set_off_by_a_comma_before_the_name_introduces_the_person(sentence: str, office: str | None):
+    assert repair.office_in_apposition("Lena Holm", sentence) == office
+
+
+def test_a_host_introduced_by_an_office_in_apposition_is_the_lone_visitors_other_side():
+    text = ("Minister visits Valoria\n"
+            "Deputy Chairman of the Norwegian Defence Council, Ivo Brandt Haugen, met Ana Ruiz in Arlen on Monday.\n"
+            "Ruiz and Haugen agreed to expand trade.\n")
+    brief = _steps(text, _meeting(("Ana Ruiz", "President", "Valoria")))
+    assert _names(brief) == [["Ana Ruiz", "Ivo Brandt Haugen"]]
+    visitor = brief.meetings[0].participants[1]
+    assert (visitor.title, visitor.country) == ("Deputy Chairman of the Defence Council", "Norway")
+
+
+def test_a_spokesperson_announcing_a_meeting_to_come_is_no_meeting():
+    text = ("Ministers to meet next week\n"
+            "Foreign Minister Ana Ruiz is to meet her Norlandic counterpart, Ivo Brandt, in Arlen.\n"
+            "\"There will be a bilateral meeting at the ministry on Monday,\" said the ministry's spokesman, Tomas Vera.\n"
+            "\"So far, the confirmed meetings are with three countries,\" Vera added.\n")
+    brief = _steps(text, _meeting(("Tomas Vera", "Foreign Ministry Spokesman", "Valoria")),
+                   _meeting(("Ana Ruiz", None, "Valoria")))
+    assert brief.meetings == []
+
+
+def test_a_leader_who_sent_a_letter_is_not_in_the_meeting_where_it_was_handed_to_the_host_named_by_office():
+    text = ("Norland's King Ivo Brandt has sent a letter to Valoria's King Tomas Vera inviting him to the summit.\n"
+            "The letter was handed over to the King of Valoria by envoy Ana Ruiz during a meeting on Monday.\n")
+    meeting = _meeting(("Ana Ruiz", "Envoy", "Norland"), ("Ivo Brandt", "King", "Norland"),
+                       ("Tomas Vera", "King", "Valoria"))
+    brief = _steps(text, meeting)
+    assert _names(brief) == [["Ana Ruiz", "Tomas Vera"]]
+    assert any("Ivo Brandt" in w and "sender" in w for w in brief.warnings)
+
+
+def test_a_visitor_named_at_each_sitting_splits_a_meeting_the_model_lumped_together():
+    # No one here is the only one of a country: the visitor is the one each sitting's first sentence names.
+    text = ("ARLEN, May 4 (Wire) - The Chair of the Regional Bank Mr. Omar Haddad today met Norland's Foreign "
+            "Minister Ivo Brandt and his deputy Lena Holm in Arlen.\n"
+            "Earlier today, Brandt also met with Prime Minister Ana Ruiz of Valoria and discussed trade.\n")
+    lumped = _meeting(("Omar Haddad", "Chair", "Valoria"), ("Ivo Brandt", "Foreign Minister", "Norland"),
+                      ("Lena Holm", "Deputy Foreign Minister", "Norland"), ("Ana Ruiz", "Prime Minister", "Valoria"))
+    brief = _steps(text, lumped)
+    assert sorted(map(sorted, _names(brief))) == [["Ana Ruiz", "Ivo Brandt"], ["Ivo Brandt", "Lena Holm", "Omar Haddad"]]
+
+
+def test_an_office_placeholder_finds_the_name_on_its_own_line_not_the_next_lines_opening():
+    text = ("Envoy meets Norland's President\n\n"
+            "Norland's President, Ivo Brandt received the envoy at the palace on Monday.\n")
+    repaired, warning = repair.repair_participant(Participant(name="Norland's President", title="President",
+                                                              country="Norland"), text)
+    assert repaired is not None and repaired.name == "Ivo Brandt", warning
+
+
+@pytest.mark.parametrize("sentence, country", [
+    ("Also present was the Norwegian Ambassador to Chile, Lena Holm.", "Norway"),
+    ("He later met Chile's Minister of Mining, Lena Holm.", "Chile"),
+    ("He later met the Minister of Mining, Lena Holm.", None),
+])
+def test_the_country_word_opening_an_office_in_apposition_is_the_persons(sentence: str, country: str | None):
+    assert repair.stated_country("Lena Holm", sentence) == country
+
+
+def test_a_lone_visitor_gets_the_host_the_article_names_beside_him_before_one_from_another_meeting():
+    text = ("Minister tours Valoria\n"
+            "Norland's Foreign Minister Ann Lee visited the palace in Arlen for a meeting with President Tom Gray.\n"
+            "Later, the minister met Valoria's Trade Minister Ivo Brandt.\n")
+    brief = _steps(text, _meeting(("Ann Lee", "Foreign Minister", "Norland")),
+                   _meeting(("Ann Lee", "Foreign Minister", "Norland"), ("Ivo Brandt", "Trade Minister", "Valoria")))
+    assert sorted(map(sorted, _names(brief))) == [["Ann Lee", "Ivo Brandt"], ["Ann Lee", "Tom Gray"]]
