@@ -15,8 +15,13 @@ _INVITING = vocabulary.words().inviting
 
 
 # "an invitation from A", "invited by A", "a letter from A ... inviting B": A makes it.
-_PASSIVE = re.compile(r"invit\w*\s+(?:from|by|of)\b|\binvitation\s+(?:extended|sent|issued|conveyed)\s+by\b"
+_PASSIVE = re.compile(r"invit\w*\s+(?:from|by|of)\b|\binvitation\b(?:,?\s+which\s+was)?\s+(?:extended|sent|issued|conveyed|written|signed)"
+                      r"(?:\s+to\s+(?:him|her|them))?\s+by\b"
                       r"|\b(?:letter|message)\s+(?:from|of)\b(?!\s+invit)(?=[^.;]*\binvit)", re.IGNORECASE)
+
+
+# Handing over what someone else wrote: the subject carries it, the object receives it.
+_CARRIES = re.compile(r"\b(?:presented|handed(?:\s+over)?|delivered|gave|conveyed|passed\s+on)\b")
 
 
 def _agent_end(sentence: str, passive: re.Match[str]) -> int:
@@ -24,7 +29,10 @@ def _agent_end(sentence: str, passive: re.Match[str]) -> int:
     is followed by the name in apposition ("by his counterpart of Ruritania, Jan Novak, to ...")."""
     rest = sentence[passive.end():]
     stop = re.search(r",|\bto\b|\bduring\b|$", rest)
-    if stop.group() == "," and re.match(r"\s*(?:the\s+|his\s+|her\s+|its\s+)?[a-z]", rest):
+    described = rest[:stop.start()].split()
+    # "by his counterpart of Ruritania, Jan Novak", "by Ruritanian President, Jan Novak": an office, then the name.
+    if stop.group() == "," and (re.match(r"\s*(?:the\s+|his\s+|her\s+|its\s+)?[a-z]", rest) or (
+            described and grounding.name_key(described[-1]) in vocabulary.words().title_words)):
         named = re.match(rf",\s*(?:[A-Z][\w'\u2019.-]*\s+){{1,4}}?[A-Z][\w'\u2019.-]*\s*(?=,|\bto\b|$)", rest[stop.start():])
         if named:
             return passive.end() + stop.start() + named.end()
@@ -52,6 +60,11 @@ def role(person: str | None, sentence: str) -> str | None:
         end = _agent_end(sentence, passive)
         if passive.end() <= at < end:
             return "inviter"
+        carry = _CARRIES.search(sentence[:passive.start()])
+        if carry and at < carry.start():
+            return None  # "A presented B with a letter of invitation from C": A only carries it
+        if carry and at < passive.start():
+            return "invitee"
         addressee = re.search(r"\bto\s+(?:[A-Z]|the\s+[A-Z]|his\s+|her\s+)", sentence[end:end + 80])
         if addressee and at < passive.start():
             return None  # "A handed over an invitation from B to C": A only carries it

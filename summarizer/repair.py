@@ -261,7 +261,11 @@ def _by_office(office: str, country: str | None, text: str) -> str | None:
         # "President" is exactly the office of "Ruritania's President John Roe", loosely that of a deputy.
         (exact if grounding.name_key(mention.office) == grounding.name_key(office) else loose).add(person)
     for found in (exact, loose):
-        people = {surname_key(n): n for n in found}
+        # "Sheikh Tamim" is the short form of "Sheikh Tamim Bin Hamad": the words a longer name opens with.
+        keys = {n: grounding.name_key(n).split() for n in found}
+        longest = {n for n in found if not any(len(k) > len(keys[n]) and k[:len(keys[n])] == keys[n]
+                                               for k in keys.values())}
+        people = {surname_key(n): n for n in longest}
         if people:
             return next(iter(people.values())) if len(people) == 1 else None
     return _in_apposition(office, text)
@@ -485,7 +489,7 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
     name = " ".join(tokens)
     if name and country and grounding.name_key(country).endswith(" " + grounding.name_key(name)):
         name = ""  # "... of the United Nations": the rest of the country's or body's name, not a person's
-    if name and not _looks_like_a_name(name):
+    if name and (not _looks_like_a_name(name) or vocabulary.words().organisation.search(name)):
         stripped, name = raw.split(), ""  # an office or a body written where a name belongs
     office_words = [w for w in stripped if not enrich.country_word(w, country) and not re.search(r"['\u2019]s$", w)]
     written = " ".join(office_words)
@@ -514,7 +518,8 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
         resolved = (_in_apposition(raw, text) if not name else None) \
             or _by_office(" ".join(office_words) or (title or ""), country or (name or None), text)
         if resolved:
-            notes.append(f"resolved {raw!r} to {resolved!r}, the {title or 'official'} the article names")
+            notes.append(f"resolved {raw!r} to {resolved!r}, the {' '.join(office_words) or title or 'official'} "
+                         "the article names")
     if resolved is None:
         return None, f"dropped participant {raw!r}: no person of that name in the article"
     if _only_in_bylines(resolved, text):

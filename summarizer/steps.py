@@ -332,8 +332,11 @@ def drop_bystanders(brief: Brief, ctx: Context) -> None:
             # "X has also invited Y to the summit": Y is named only as invited to what is yet to happen.
             invited = bool(said) and all(re.search(r"\binvit(?:ed|es|ing)\b", s)
                                          and invitations.role(person.name, s) == "invitee" for s in said)
+            greeting = bool(said) and all(words.arrival.search(s) for s in said)  # "met on arrival by X"
             if reporting:
                 ctx.warnings.append(f"dropped participant {person.name!r}: reports the meeting, not in it")
+            elif greeting:
+                ctx.warnings.append(f"dropped participant {person.name!r}: named only as welcoming a visitor on arrival")
             elif expected or invited:
                 ctx.warnings.append(f"dropped participant {person.name!r}: the article names them only in what "
                                     "is yet to happen")
@@ -534,7 +537,7 @@ def drop_alone(brief: Brief, ctx: Context) -> None:
     words = vocabulary.words()
     alone = [m for m in brief.meetings if len(m.participants) == 1
              and (words.reporter_titles.search(m.participants[0].title or "")  # a spokesperson tells, not meets
-                  or not any(words.held.search(done := _without_future(s.text))
+                  or not any(words.held.search(done := _without_future(s.text)) and not words.arrival.search(done)
                              and named_at(m.participants[0].name, done) is not None for s in ctx.sentences))]
     for meeting in alone:
         ctx.warnings.append(f"dropped a meeting with only {meeting.participants[0].name}: the article never "
@@ -551,8 +554,9 @@ def drop_alone(brief: Brief, ctx: Context) -> None:
 
 def _reported_meeting(name: str, ctx: Context) -> bool:
     """A sentence that reports a meeting as held names this person."""
-    held = vocabulary.words().held
-    return any(held.search(done := _without_future(s)) and named_at(name, done) is not None for s in ctx.passages)
+    words = vocabulary.words()
+    return any(words.held.search(done := _without_future(s)) and named_at(name, done) is not None
+               and not words.arrival.search(s) for s in ctx.passages)
 
 
 def place_and_time(brief: Brief, ctx: Context) -> None:

@@ -31,6 +31,7 @@ class Words:
     reporter_titles: re.Pattern[str]
     planned: re.Pattern[str]
     background: re.Pattern[str]
+    arrival: re.Pattern[str]
     inviting: re.Pattern[str]
     cooperation: re.Pattern[str]
     boilerplate: re.Pattern[str]
@@ -58,6 +59,7 @@ def words() -> Words:
         reporter_titles=re.compile(cues["reporter_titles"], re.IGNORECASE),
         planned=re.compile(cues["planned"], re.IGNORECASE),
         background=re.compile(cues["background"], re.IGNORECASE),
+        arrival=re.compile(cues["arrival"], re.IGNORECASE),
         inviting=re.compile(cues["inviting"], re.IGNORECASE),
         cooperation=re.compile(cues["cooperation"], re.IGNORECASE),
         boilerplate=re.compile(cues["boilerplate"], re.IGNORECASE),

@@ -209,3 +209,15 @@ def test_an_invitation_from_an_unnamed_counterpart_is_their_governments():
                    [InvitationDraft(inviter="Norwegian ambassador", invitee="Ana Ruiz", event="visit to Oslo",
                                     place="Oslo", when=None)])
     assert _pairs(brief) == [("Government of Norway", "Ana Ruiz")]
+
+
+@pytest.mark.parametrize("model_inviter, model_invitee", [("Jan Novak", "Omar Haddad"), ("Omar Haddad", "Jan Novak")])
+def test_a_letter_of_invitation_written_by_an_absent_leader_and_presented_by_an_envoy_is_the_leaders(
+        model_inviter, model_invitee):
+    text = ("Envoy brings invitation\n"
+            "On Sunday, President Jan Novak met the Norlandic Ambassador, Omar Haddad, at the palace.\n"
+            "Ambassador Haddad presented President Novak with a letter of invitation, which was written to him by "
+            "Norlandic President, Ivo Brandt, to visit Norland.\n")
+    brief = _brief(text, [("Jan Novak", "President", "Valoria"), ("Omar Haddad", "Ambassador", "Norland")],
+                   [InvitationDraft(inviter=model_inviter, invitee=model_invitee, event="visit", place=None, when=None)])
+    assert _pairs(brief) == [("Ivo Brandt", "Jan Novak")]

@@ -775,3 +775,32 @@ def test_a_lone_visitor_gets_the_host_the_article_names_beside_him_before_one_fr
     brief = _steps(text, _meeting(("Ann Lee", "Foreign Minister", "Norland")),
                    _meeting(("Ann Lee", "Foreign Minister", "Norland"), ("Ivo Brandt", "Trade Minister", "Valoria")))
     assert sorted(map(sorted, _names(brief))) == [["Ann Lee", "Ivo Brandt"], ["Ann Lee", "Tom Gray"]]
+
+
+def test_an_office_placeholder_finds_the_person_whose_short_form_the_article_also_uses():
+    text = ("Emir receives envoy\n"
+            "Norlandic Emir Sheikh Omar Bin Khalid received the envoy on Monday.\n"
+            "The envoy thanked Norlandic Emir Sheikh Omar for the welcome.\n")
+    repaired, warning = repair.repair_participant(Participant(name="Norland Emir", title="Sheikh Omar Bin Khalid",
+                                                              country="Norland"), text)
+    assert repaired is not None and repaired.name == "Sheikh Omar Bin Khalid" and repaired.title == "Emir", warning
+
+
+def test_officials_who_only_welcome_a_visitor_on_arrival_are_not_in_a_meeting():
+    text = ("Prime Minister arrives in Arlen\n"
+            "Prime Minister Ivo Brandt arrived in Arlen last night.\n"
+            "The Prime Minister was met on arrival by Norland's High Commissioner, Lena Holm, and the Director "
+            "General of the Regional Secretariat, Ambassador Omar Haddad.\n"
+            "His meeting with President Ana Ruiz is scheduled for tomorrow.\n")
+    welcome = _meeting(("Ivo Brandt", "Prime Minister", "Norland"), ("Lena Holm", "High Commissioner", "Norland"),
+                       ("Omar Haddad", "Ambassador", None))
+    brief = _steps(text, welcome)
+    assert brief.meetings == []
+    assert any("Lena Holm" in w and "arrival" in w for w in brief.warnings)
+
+
+def test_a_body_written_where_a_name_belongs_resolves_to_the_official_the_article_names_with_the_office():
+    text = "The Director General of the Regional Secretariat, Amena Novak, met the minister on Monday.\n"
+    repaired, warning = repair.repair_participant(
+        Participant(name="Director General of the Regional Secretariat", title="Director General"), text)
+    assert repaired is not None and repaired.name == "Amena Novak", warning
