@@ -45,6 +45,7 @@ _TYPOGRAPHIC = str.maketrans({
 })
 
 
+@functools.lru_cache(maxsize=4096)  # the same sentences are folded again for every person checked in them
 def fold(text: str) -> str:
     """Case-fold and strip accents: 'Émile' -> 'emile'."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_TYPOGRAPHIC))

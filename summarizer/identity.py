@@ -10,6 +10,7 @@ article) and reports (across articles). Scoring keeps the spec's own rule in :mo
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -38,20 +39,18 @@ def named_at(name: str | None, text: str) -> int | None:
     if len(first) > 2 and first != surname_key(name):
         # "Mr Tan" for Tan Wei Ming, "Prince Karim": news also shortens a name to its first word after
         # a courtesy title or a style (vocab/words.toml).
-        styles = vocabulary.words().first_name_styles
-        styled = re.search(rf"\b(?:{styles})\.?\s+{re.escape(first)}\b", folded)
+        styled = _after_style(first).search(folded)
         spots += [styled.end() - len(first)] if styled else []
     # "Yoon" for Yoon Suk Yeol, "Lula" for Luiz Inacio Lula da Silva: news writes a family name that comes
     # first, or the name a person goes by, alone. Only a word standing alone counts: not followed by another
     # capitalised word ("Mohammed bin Zayed" is not "Mohammed bin Salman"'s first word alone), nor, inside
     # the name, preceded by one.
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    words = ["".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c)) for w in name.split()]
+    plain = _unaccented(text)
+    words = [_unaccented(w) for w in name.split()]
     for index, word in enumerate(words[:-1]):
         if len(word) < (3 if index == 0 else 4) or not word[:1].isupper() or grounding.name_key(word) == surname_key(name):
             continue
-        for alone in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])"
-                                 r"(?!['\u2019]?\s*(?:(?:bin|ibn|al|el|de|da|van|von)\s+)?[A-Z])", plain):
+        for alone in _alone(word).finditer(plain):
             previous = plain[:alone.start()].split()[-1:] or [""]
             if index == 0 or not (previous[0][:1].isupper() or previous[0] in _PARTICLES):
                 spots.append(alone.start())
@@ -124,3 +123,20 @@ def compare(a: str, b: str, country_a: str | None = None, country_b: str | None 
         else:
             return Verdict(False, reasons + [f"given names {given_a!r}/{given_b!r} differ (ratio {given_ratio:.0f})"])
     return Verdict(True, reasons)
+
+
+@functools.lru_cache(maxsize=4096)
+def _unaccented(text: str) -> str:
+    """The text without accents, case kept: 'Émile' -> 'Emile'."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+# One pattern per name word, compiled once: an article's names are checked against every sentence.
+@functools.lru_cache(maxsize=4096)
+def _after_style(first: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{vocabulary.words().first_name_styles})\.?\s+{re.escape(first)}\b")
+
+
+@functools.lru_cache(maxsize=4096)
+def _alone(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])(?!['\u2019]?\s*(?:(?:bin|ibn|al|el|de|da|van|von)\s+)?[A-Z])")

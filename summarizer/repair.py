@@ -86,7 +86,7 @@ def _runs(text: str) -> list[tuple[int, list[str]]]:
     return out
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=1024)  # an article's sentences are read again for every person
 def mentions(text: str) -> tuple[Mention, ...]:
     """Every capitalised run of the article (within a line) that ends in a name, with the office words
     and country word written before the name: "Ruritania's President Jan Novak" -> Jan Novak,
@@ -171,7 +171,12 @@ def titled_names(text: str) -> list[str]:
     counterpart ("his Ruritanian counterpart Jan Novak"): a capitalised run with no office word (an agency,
     a place) is not taken for a person."""
     return [m.name for m in mentions(text) if len(m.name.split()) >= 2
-            and (m.office or re.search(rf"\bcounterparts?,?\s+{re.escape(m.name)}", text))]
+            and (m.office or _counterpart(m.name).search(text))]
+
+
+@functools.lru_cache(maxsize=4096)
+def _counterpart(name: str) -> re.Pattern[str]:
+    return re.compile(rf"\bcounterparts?,?\s+{re.escape(name)}")
 
 
 def introduced_office(mention: Mention, text: str) -> str | None:
@@ -356,6 +361,7 @@ def stated_country(name: str, text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+@functools.lru_cache(maxsize=1024)  # every country is compared with the word
 def country_of_word(word: str) -> str | None:
     """The one country a word names or makes an adjective of ("Ruritania", "Ruritanian"), else None."""
     named = [c for c in vocabulary.short_country_names()
@@ -411,7 +417,11 @@ def _office_before(at: int, text: str) -> str:
 
 def _places(name: str, text: str) -> list[int]:
     """Where the article writes this name in full."""
-    return [m.start() for m in re.finditer(re.escape(name), text)]
+    found, at = [], text.find(name)
+    while at >= 0 and name:
+        found.append(at)
+        at = text.find(name, at + len(name))
+    return found
 
 
 def _names_a_country(name: str, country: str | None, text: str) -> bool:
