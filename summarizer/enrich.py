@@ -177,7 +177,7 @@ def country_word(word: str, country: str | None) -> bool:
     'UN' for United Nations, 'U.S.' for United States: another way of writing it (vocab/countries.toml)."""
     if not country:
         return False
-    a = re.sub(r"['\u2019]s$", "", grounding.fold(word))
+    a = grounding.POSSESSIVE.sub("", grounding.fold(word))
     b = grounding.fold(country)
     if grounding.name_key(vocabulary.country_names().get(grounding.name_key(a), "")) == grounding.name_key(b):
         return True
@@ -248,7 +248,7 @@ def clean_name(name: str, country: str | None) -> str:
     words = name.split()
     while words and (country_word(words[0], country) or grounding.name_key(words[0]) in vocabulary.words().honorifics
                      or grounding.name_key(words[0]) in OFFICE_WORDS
-                     or re.search(r"['\u2019]s$", words[0])):  # "Iran's ...": a name never opens with a possessive
+                     or grounding.POSSESSIVE.search(words[0])):  # "Iran's ...": a name never opens with a possessive
         words = words[1:]
     return " ".join(words)
 

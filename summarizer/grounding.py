@@ -45,6 +45,10 @@ _TYPOGRAPHIC = str.maketrans({
 })
 
 
+# A word's possessive ending ("Ruritania's", "Novak’s"): news writes a name or a country with it.
+POSSESSIVE = re.compile(r"['\u2019]s$")
+
+
 @functools.lru_cache(maxsize=4096)  # the same sentences are folded again for every person checked in them
 def fold(text: str) -> str:
     """Case-fold and strip accents: 'Émile' -> 'emile'."""

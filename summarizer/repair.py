@@ -106,7 +106,7 @@ def mentions(text: str) -> tuple[Mention, ...]:
                 start = i
             else:
                 i += 1
-        while start < len(tokens) - 1 and (re.search(r"['\u2019]s$", tokens[start])
+        while start < len(tokens) - 1 and (grounding.POSSESSIVE.search(tokens[start])
                                            or grounding.name_key(tokens[start]) in _FUNCTION_WORDS):
             start += 1  # "Ruritania's Sheikh Omar": a possessive ends the words before a name
         if start:
@@ -133,7 +133,7 @@ def mentions(text: str) -> tuple[Mention, ...]:
             continue  # one capitalised word with no office before it: a place, a month, a sentence's start
         if _is_body_or_country(" ".join(name)):
             continue  # "Secretary-General of the United Nations": the office's body, not a person
-        name[-1] = re.sub(r"['\u2019]s$", "", name[-1])  # "Jan Novak's visit": the person is Jan Novak
+        name[-1] = grounding.POSSESSIVE.sub("", name[-1])  # "Jan Novak's visit": the person is Jan Novak
         found.append(Mention(" ".join(name), " ".join(office), country))
     return tuple(found)
 
@@ -202,23 +202,22 @@ def office_in_apposition(name: str, text: str) -> str | None:
     """The office set off by a comma before the name: "Ruritania's Minister of Trade, Jan Novak"; None
     when the words before the comma hold no office word (a place, a list of names)."""
     words = _apposition(name, text)
-    while words and (words[0].islower() or re.search(r"['\u2019]s$", words[0])):
+    while words and (words[0].islower() or grounding.POSSESSIVE.search(words[0])):
         words = words[1:]  # "the", "Ruritania's": not the office
     return " ".join(words) or None
 
 
 def _apposition(name: str, text: str) -> list[str]:
     """The words of an office set off by a comma before the name, with the country word before it."""
-    title_words = vocabulary.words().title_words
+    vocab = vocabulary.words()
     for at in _places(name, text):
         comma = re.search(r",\s+(?P<styles>(?:\S+\s+){0,2})$", text[:at])  # "..., Dr Jan Novak"
-        if comma is None or not all(grounding.name_key(w) in vocabulary.words().honorifics
-                                    for w in comma["styles"].split()):
+        if comma is None or not all(grounding.name_key(w) in vocab.honorifics for w in comma["styles"].split()):
             continue
         if re.match(r"(?:,|\s+and)\s+[A-Z]", text[at + len(name):]):
             continue  # "Minister of Education, Vocational Training, Higher Education and ...": the office's own list
         words = _office_before(comma.start(), text).split()
-        if any(grounding.name_key(w) in title_words for w in words):
+        if any(grounding.name_key(w) in vocab.title_words for w in words):
             return words
     return []
 
@@ -348,14 +347,14 @@ def stated_country(name: str, text: str) -> str | None:
             opening = re.search(rf"(?P<before>\S+\s+)?{re.escape(mention.country_word)}\s+{re.escape(mention.office)}", text)
             if opening is None or (opening["before"] and re.match(r"[A-Z]|(?:to|of|for|in|at)\s", opening["before"])):
                 continue  # "South Sudanese ...", "Ambassador to Ruritania ...": the word is not the whole country
-            country = country_of_word(re.sub(r"['\u2019]s$", "", mention.country_word))
+            country = country_of_word(grounding.POSSESSIVE.sub("", mention.country_word))
             if country is None:
                 return None  # not a country word, or one that could be either of two ("Austr...")
             found.add(country)
     # "Ruritania's Minister of Trade, Jan Novak", "the Ruritanian envoy to Elbonia, Jan Novak"
     opening = [w for w in _apposition(name, text) if not w.islower()][:1]
     if not found and opening and grounding.name_key(opening[0]) not in vocabulary.words().title_words:
-        country = country_of_word(re.sub(r"['\u2019]s$", "", opening[0]))
+        country = country_of_word(grounding.POSSESSIVE.sub("", opening[0]))
         if country:
             found.add(country)
     return found.pop() if len(found) == 1 else None
@@ -430,7 +429,7 @@ def _names_a_country(name: str, country: str | None, text: str) -> bool:
     if country and (grounding.name_key(name) == grounding.name_key(country) or enrich.country_word(name, country)):
         return True
     key = grounding.name_key(name)
-    return any(grounding.name_key(re.sub(r"['\u2019]s$", "", m.country_word)) == key for m in mentions(text))
+    return any(grounding.name_key(grounding.POSSESSIVE.sub("", m.country_word)) == key for m in mentions(text))
 
 
 def _only_in_bylines(name: str, text: str) -> bool:
@@ -455,7 +454,7 @@ def _dated_byline(name: str, line: str) -> bool:
 
 def repair_participant(person: Participant, text: str) -> tuple[Participant | None, str | None]:
     """The participant with a name the article gives, or None; and a warning saying what was done."""
-    raw = re.sub(r"['\u2019]s$", "", " ".join(person.name.split()))  # "Jan Novak's (visit)": the person
+    raw = grounding.POSSESSIVE.sub("", " ".join(person.name.split()))  # "Jan Novak's (visit)": the person
     title = enrich.value(person.title)
     country = enrich.value(person.country)
     if enrich.value(raw) is None:
@@ -471,7 +470,7 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
         if n:
             tokens = tokens[n:]
         elif key in enrich.ABBREVIATED_TITLES or _is_office(tokens[0]) or enrich.country_word(tokens[0], country) \
-                or re.search(r"['\u2019]s$", tokens[0]):
+                or grounding.POSSESSIVE.search(tokens[0]):
             stripped.append(tokens.pop(0))
         else:
             break
@@ -501,7 +500,7 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
         name = ""  # "... of the United Nations": the rest of the country's or body's name, not a person's
     if name and (not _looks_like_a_name(name) or vocabulary.words().organisation.search(name)):
         stripped, name = raw.split(), ""  # an office or a body written where a name belongs
-    office_words = [w for w in stripped if not enrich.country_word(w, country) and not re.search(r"['\u2019]s$", w)]
+    office_words = [w for w in stripped if not enrich.country_word(w, country) and not grounding.POSSESSIVE.search(w)]
     written = " ".join(office_words)
     vocab = vocabulary.words()
     an_office = any(grounding.name_key(w) in vocab.title_words - vocab.ranks for w in office_words)

@@ -362,13 +362,19 @@ def _drop_unmet(meeting: Meeting, brief: Brief, ctx: Context) -> None:
 def _named_by_office(person: Participant, text: str) -> bool:
     """The text calls the person by office and country instead of by name: "the Emir of Ruritania",
     "Ruritania's Emir"."""
+    reference = _office_reference(person.title or "", person.country or "")
+    return reference is not None and reference.search(text) is not None
+
+
+@functools.lru_cache(maxsize=1024)  # asked of every passage for each person of a meeting
+def _office_reference(title: str, country: str) -> re.Pattern[str] | None:
     title_words = vocabulary.words().title_words
-    office = [w for w in (person.title or "").split() if grounding.name_key(w) in title_words]
-    if not office or not person.country:
-        return False
-    office_at, country = r"\s+".join(map(re.escape, office)), re.escape(person.country)
-    return re.search(rf"\b{office_at}\s+of\s+(?:the\s+)?{country}\b|\b{country}['\u2019]s\s+{office_at}\b",
-                     text, re.IGNORECASE) is not None
+    office = [w for w in title.split() if grounding.name_key(w) in title_words]
+    if not office or not country:
+        return None
+    office_at, country = r"\s+".join(map(re.escape, office)), re.escape(country)
+    return re.compile(rf"\b{office_at}\s+of\s+(?:the\s+)?{country}\b|\b{country}['\u2019]s\s+{office_at}\b",
+                      re.IGNORECASE)
 
 
 _SENT_FROM = re.compile(r"\b(?:(?:message|letter|greetings|regards|wishes|invitation|congratulations)\s+(?:\w+\s+){0,2}"
@@ -524,10 +530,8 @@ def _named_partner(alone: Participant, ctx: Context) -> Participant | None:
     if len(found) != 1:
         return None
     [mention] = found.values()
-    country = re.sub(r"['\u2019]s$", "", mention.country_word)
-    office = mention.office or repair.office_after(mention.name, ctx.grounds) \
-        or repair.office_in_apposition(mention.name, ctx.grounds)
-    return Participant(name=mention.name, title=office,
+    country = grounding.POSSESSIVE.sub("", mention.country_word)
+    return Participant(name=mention.name, title=repair.introduced_office(mention, ctx.grounds) or mention.office,
                        country=repair.country_name(country) if country and vocabulary.is_country(country) else None)
 
 
