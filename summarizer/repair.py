@@ -215,7 +215,7 @@ def _apposition(name: str, text: str) -> list[str]:
         if comma is None or not all(grounding.name_key(w) in vocab.honorifics for w in comma["styles"].split()):
             continue
         if re.match(r"(?:,|\s+and)\s+[A-Z]", text[at + len(name):]):
-            continue  # "Minister of Education, Vocational Training, Higher Education and ...": the office's own list
+            continue  # "Minister of Culture, Youth, Sport and ...": the fields of the office, listed
         words = _office_before(comma.start(), text).split()
         if any(grounding.name_key(w) in vocab.title_words for w in words):
             return words
@@ -265,7 +265,7 @@ def _by_office(office: str, country: str | None, text: str) -> str | None:
         # "President" is exactly the office of "Ruritania's President John Roe", loosely that of a deputy.
         (exact if grounding.name_key(mention.office) == grounding.name_key(office) else loose).add(person)
     for found in (exact, loose):
-        # "Sheikh Tamim" is the short form of "Sheikh Tamim Bin Hamad": the words a longer name opens with.
+        # "Sheikh Omar" is the short form of "Sheikh Omar Bin Khalid": the words a longer name opens with.
         keys = {n: grounding.name_key(n).split() for n in found}
         longest = {n for n in found if not any(len(k) > len(keys[n]) and k[:len(keys[n])] == keys[n]
                                                for k in keys.values())}
@@ -438,7 +438,7 @@ def _only_in_bylines(name: str, text: str) -> bool:
 
 
 # What a byline holds besides the author: a date and a time ("Jan Novak 03.02.2017 07:29", "Jan Novak |
-# 5 March 2024, 10:15 GMT"), the time perhaps with its zone's letters ("10:43 WIB").
+# 5 March 2024, 10:15 GMT"), the time perhaps with its zone's letters ("09:15 EAT").
 _DATE_AND_TIME = re.compile(r"(?:\d{1,2}:\d{2}\s*[a-z]{2,5}\b|[\d.:/,|\-\u2013\u2014\s]|\b(?:am|pm|gmt|utc|updated|published|"
                             r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b)+", re.IGNORECASE)
 

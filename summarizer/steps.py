@@ -332,7 +332,7 @@ def drop_bystanders(brief: Brief, ctx: Context) -> None:
             # "X has also invited Y to the summit": Y is named only as invited to what is yet to happen.
             invited = bool(said) and all(re.search(r"\binvit(?:ed|es|ing)\b", s)
                                          and invitations.role(person.name, s) == "invitee" for s in said)
-            greeting = bool(said) and all(words.arrival.search(s) for s in said)  # "met on arrival by X"
+            greeting = bool(said) and all(words.arrival.search(s) for s in said)  # "greeted on arrival by X"
             if reporting:
                 ctx.warnings.append(f"dropped participant {person.name!r}: reports the meeting, not in it")
             elif greeting:

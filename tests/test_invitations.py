@@ -89,8 +89,8 @@ def test_whoever_accepts_an_invitation_is_the_invitee():
 
 @pytest.mark.parametrize("model_inviter, model_invitee", [("Jan Novak", "Ana Ruiz"), ("Ana Ruiz", "Jan Novak")])
 def test_whoever_accepts_someones_invitation_is_invited_by_them(model_inviter, model_invitee):
-    text = ("Ruritania's President Jan Novak has accepted Foreign Minister Ana Ruiz's invitation to visit Uruguay, "
-            "after the two met in Oslo on Sunday.\n")
+    text = ("Ruritania's President Jan Novak accepted with thanks Foreign Minister Ana Ruiz's invitation to Uruguay "
+            "when the two met in Oslo on Sunday.\n")
     brief = _brief(text, [("Jan Novak", "President", "Ruritania"), ("Ana Ruiz", "Foreign Minister", "Uruguay")],
                    [InvitationDraft(inviter=model_inviter, invitee=model_invitee, event="visit", place=None, when=None)])
     assert _pairs(brief) == [("Ana Ruiz", "Jan Novak")]
@@ -216,8 +216,8 @@ def test_a_letter_of_invitation_written_by_an_absent_leader_and_presented_by_an_
         model_inviter, model_invitee):
     text = ("Envoy brings invitation\n"
             "On Sunday, President Jan Novak met the Norlandic Ambassador, Omar Haddad, at the palace.\n"
-            "Ambassador Haddad presented President Novak with a letter of invitation, which was written to him by "
-            "Norlandic President, Ivo Brandt, to visit Norland.\n")
+            "Ambassador Haddad handed President Novak a letter of invitation, which was signed by "
+            "Norlandic President, Ivo Brandt, for a state visit to Norland.\n")
     brief = _brief(text, [("Jan Novak", "President", "Valoria"), ("Omar Haddad", "Ambassador", "Norland")],
                    [InvitationDraft(inviter=model_inviter, invitee=model_invitee, event="visit", place=None, when=None)])
     assert _pairs(brief) == [("Ivo Brandt", "Jan Novak")]

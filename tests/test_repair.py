@@ -248,7 +248,7 @@ def test_a_visit_postponed_or_cancelled_is_no_meeting(news, kept):
     assert len(brief.meetings) == kept
 
 
-@pytest.mark.parametrize("byline", ["Mara Lind 03.02.2017 07:29", "Mara Lind - 4 May 2019 10:43 EAT"])
+@pytest.mark.parametrize("byline", ["Mara Lind 03.02.2017 07:29", "Mara Lind - 4 May 2019 09:15 EAT"])
 def test_a_reporters_name_over_a_date_is_a_byline_not_a_participant(byline: str):
     text = f"Minister meets envoy\n{byline}\nForeign Minister Ann Lee met Ambassador Tom Gray on Friday.\n"
     meeting = _meeting(("Mara Lind", None, None), ("Ann Lee", "Foreign Minister", None), ("Tom Gray", "Ambassador", None))
@@ -723,16 +723,16 @@ def test_a_host_introduced_by_an_office_in_apposition_is_the_lone_visitors_other
 def test_a_spokesperson_announcing_a_meeting_to_come_is_no_meeting():
     text = ("Ministers to meet next week\n"
             "Foreign Minister Ana Ruiz is to meet her Norlandic counterpart, Ivo Brandt, in Arlen.\n"
-            "\"There will be a bilateral meeting at the ministry on Monday,\" said the ministry's spokesman, Tomas Vera.\n"
-            "\"So far, the confirmed meetings are with three countries,\" Vera added.\n")
+            "\"The two ministers will sit down at the ministry on Monday,\" the ministry's spokesman, Tomas Vera, told reporters.\n"
+            "\"Meetings with three more countries are confirmed,\" Vera added.\n")
     brief = _steps(text, _meeting(("Tomas Vera", "Foreign Ministry Spokesman", "Valoria")),
                    _meeting(("Ana Ruiz", None, "Valoria")))
     assert brief.meetings == []
 
 
 def test_a_leader_who_sent_a_letter_is_not_in_the_meeting_where_it_was_handed_to_the_host_named_by_office():
-    text = ("Norland's King Ivo Brandt has sent a letter to Valoria's King Tomas Vera inviting him to the summit.\n"
-            "The letter was handed over to the King of Valoria by envoy Ana Ruiz during a meeting on Monday.\n")
+    text = ("Norland's King Ivo Brandt wrote a letter to Valoria's King Tomas Vera inviting him to the summit.\n"
+            "Envoy Ana Ruiz gave the letter to the King of Valoria when the two met in Arlen on Monday.\n")
     meeting = _meeting(("Ana Ruiz", "Envoy", "Norland"), ("Ivo Brandt", "King", "Norland"),
                        ("Tomas Vera", "King", "Valoria"))
     brief = _steps(text, meeting)
@@ -742,9 +742,9 @@ def test_a_leader_who_sent_a_letter_is_not_in_the_meeting_where_it_was_handed_to
 
 def test_a_visitor_named_at_each_sitting_splits_a_meeting_the_model_lumped_together():
     # No one here is the only one of a country: the visitor is the one each sitting's first sentence names.
-    text = ("ARLEN, May 4 (Wire) - The Chair of the Regional Bank Mr. Omar Haddad today met Norland's Foreign "
-            "Minister Ivo Brandt and his deputy Lena Holm in Arlen.\n"
-            "Earlier today, Brandt also met with Prime Minister Ana Ruiz of Valoria and discussed trade.\n")
+    text = ("ARLEN, May 4 (Wire) - Regional Bank chief Omar Haddad hosted Norland's Foreign Minister Ivo Brandt "
+            "and his deputy Lena Holm in Arlen on Tuesday.\n"
+            "Before that, Brandt held talks on trade with Valoria's Prime Minister Ana Ruiz.\n")
     lumped = _meeting(("Omar Haddad", "Chair", "Valoria"), ("Ivo Brandt", "Foreign Minister", "Norland"),
                       ("Lena Holm", "Deputy Foreign Minister", "Norland"), ("Ana Ruiz", "Prime Minister", "Valoria"))
     brief = _steps(text, lumped)
@@ -752,15 +752,15 @@ def test_a_visitor_named_at_each_sitting_splits_a_meeting_the_model_lumped_toget
 
 
 def test_an_office_placeholder_finds_the_name_on_its_own_line_not_the_next_lines_opening():
-    text = ("Envoy meets Norland's President\n\n"
-            "Norland's President, Ivo Brandt received the envoy at the palace on Monday.\n")
+    text = ("Talks at the palace with Norland's President\n\n"
+            "Norland's President, Ivo Brandt hosted the envoy on Monday.\n")
     repaired, warning = repair.repair_participant(Participant(name="Norland's President", title="President",
                                                               country="Norland"), text)
     assert repaired is not None and repaired.name == "Ivo Brandt", warning
 
 
 @pytest.mark.parametrize("sentence, country", [
-    ("Also present was the Norwegian Ambassador to Chile, Lena Holm.", "Norway"),
+    ("The talks were joined by the Norwegian Ambassador to Chile, Lena Holm.", "Norway"),
     ("He later met Chile's Minister of Mining, Lena Holm.", "Chile"),
     ("He later met the Minister of Mining, Lena Holm.", None),
 ])
@@ -770,8 +770,8 @@ def test_the_country_word_opening_an_office_in_apposition_is_the_persons(sentenc
 
 def test_a_lone_visitor_gets_the_host_the_article_names_beside_him_before_one_from_another_meeting():
     text = ("Minister tours Valoria\n"
-            "Norland's Foreign Minister Ann Lee visited the palace in Arlen for a meeting with President Tom Gray.\n"
-            "Later, the minister met Valoria's Trade Minister Ivo Brandt.\n")
+            "Norland's Foreign Minister Ann Lee called on President Tom Gray at his office in Arlen.\n"
+            "She then held talks with Valoria's Trade Minister Ivo Brandt.\n")
     brief = _steps(text, _meeting(("Ann Lee", "Foreign Minister", "Norland")),
                    _meeting(("Ann Lee", "Foreign Minister", "Norland"), ("Ivo Brandt", "Trade Minister", "Valoria")))
     assert sorted(map(sorted, _names(brief))) == [["Ann Lee", "Ivo Brandt"], ["Ann Lee", "Tom Gray"]]
@@ -789,7 +789,7 @@ def test_an_office_placeholder_finds_the_person_whose_short_form_the_article_als
 def test_officials_who_only_welcome_a_visitor_on_arrival_are_not_in_a_meeting():
     text = ("Prime Minister arrives in Arlen\n"
             "Prime Minister Ivo Brandt arrived in Arlen last night.\n"
-            "The Prime Minister was met on arrival by Norland's High Commissioner, Lena Holm, and the Director "
+            "The Prime Minister was greeted on arrival by Norland's High Commissioner, Lena Holm, and the Director "
             "General of the Regional Secretariat, Ambassador Omar Haddad.\n"
             "His meeting with President Ana Ruiz is scheduled for tomorrow.\n")
     welcome = _meeting(("Ivo Brandt", "Prime Minister", "Norland"), ("Lena Holm", "High Commissioner", "Norland"),
