@@ -542,6 +542,7 @@ def drop_alone(brief: Brief, ctx: Context) -> None:
     alone = [m for m in brief.meetings if len(m.participants) == 1
              and (words.reporter_titles.search(m.participants[0].title or "")  # a spokesperson tells, not meets
                   or not any(words.held.search(done := _without_future(s.text)) and not words.arrival.search(done)
+                             and not words.background.search(_without_asides(done))  # "their talks last month"
                              and named_at(m.participants[0].name, done) is not None for s in ctx.sentences))]
     for meeting in alone:
         ctx.warnings.append(f"dropped a meeting with only {meeting.participants[0].name}: the article never "

@@ -307,6 +307,15 @@ def test_one_official_alone_is_a_meeting_only_if_the_article_says_they_met_someo
     assert len(brief.meetings) == kept
 
 
+def test_what_is_left_of_a_meeting_told_only_as_background_is_no_meeting():
+    # The news is a trip called off; the one meeting named is an earlier one, and its other side is "her".
+    text = ("Prime Minister Ann Lee's trade mission to Norland has been postponed, her office said.\n"
+            "Lee was to lead a business delegation to several Norlandic cities next month.\n"
+            "This was to follow her meeting with Norlandic Prime Minister Tom Gray two weeks ago.\n")
+    meeting = _meeting(("Ann Lee", "Prime Minister", "Valoria"), ("Tom Gray", "Prime Minister", "Norland"))
+    assert _steps(text, meeting).meetings == []
+
+
 def test_a_meeting_a_government_only_sought_is_no_meeting():
     text = ("The government has decided to cancel a planned visit of Prime Minister Ann Lee to Norland.\n"
             "Valoria had sought to hold a meeting between Lee and Norlandic President Tom Gray.\n")
