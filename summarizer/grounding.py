@@ -67,22 +67,21 @@ def name_in_text(name: str, text: str) -> bool:
     return bool(key) and f" {key} " in f" {name_key(text)} "
 
 
+_RUNS = re.compile(r"\s+|\S+")
+
+
 @functools.lru_cache(maxsize=64)
 def _collapse_with_map(text: str) -> tuple[str, tuple[int, ...]]:
     """Collapse whitespace runs to one space and fold quote marks; map each kept char to its source index."""
     out: list[str] = []
     index: list[int] = []
-    in_space = False
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            if not in_space and out:
-                out.append(" ")
-                index.append(i)
-            in_space = True
-            continue
-        in_space = False
-        out.append(ch.translate(_TYPOGRAPHIC))
-        index.append(i)
+    for run in _RUNS.finditer(text):  # by runs, not characters: every article is collapsed once a load
+        if not run.group().isspace():
+            out.append(run.group().translate(_TYPOGRAPHIC))
+            index.extend(range(run.start(), run.end()))
+        elif out:
+            out.append(" ")
+            index.append(run.start())
     return "".join(out), tuple(index)
 
 

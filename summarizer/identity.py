@@ -28,6 +28,7 @@ def surname_key(name: str) -> str:
 _PARTICLES = {"bin", "ibn", "al", "el", "de", "da", "van", "von"}
 
 
+@functools.lru_cache(maxsize=65536)  # the steps ask it of the same names and sentences again and again
 def named_at(name: str | None, text: str) -> int | None:
     """Where ``text`` first names the person (full name or surname, case and accents folded), else None."""
     if not name:

@@ -81,6 +81,7 @@ def is_country(words: str) -> bool:
     return short_country(words) is not None
 
 
+@functools.lru_cache(maxsize=8192)  # asked of the same words for every person and sentence
 def short_country(words: str) -> str | None:
     """The short English name of the country ``words`` name ("the Sultanate of Ruritania" -> "Ruritania"),
     else None: no country, or an international body ("UN")."""
