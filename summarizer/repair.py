@@ -131,8 +131,8 @@ def mentions(text: str) -> tuple[Mention, ...]:
             continue
         if len(name) == 1 and not any(grounding.name_key(t) in title_words for t in office):
             continue  # one capitalised word with no office before it: a place, a month, a sentence's start
-        if _is_body_or_country(" ".join(name)):
-            continue  # "Secretary-General of the United Nations": the office's body, not a person
+        if _is_body_or_country(" ".join(name)) or grounding.name_key(name[-1]) in vocabulary.words().institution_words:
+            continue  # "Secretary-General of the United Nations", "the State Security Agency": a body, not a person
         name[-1] = grounding.POSSESSIVE.sub("", name[-1])  # "Jan Novak's visit": the person is Jan Novak
         found.append(Mention(" ".join(name), " ".join(office), country))
     return tuple(found)

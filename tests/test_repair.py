@@ -123,6 +123,9 @@ def test_mentions_read_office_and_country_before_a_name():
     assert "Leaders" not in found and not any("\n" in n for n in found)  # never across a line
     text = "He met the Deputy Secretary-General, Jane Okoro. The talks followed UN Secretary-General Tom Bauer\u2019 visit."
     assert {m.name: m.office for m in repair.mentions(text)} == {"Jane Okoro": "", "Tom Bauer": "Secretary-General"}
+    # A body whose name follows an office word is no person: "the head of the State Customs Agency".
+    text = "The former head of the State Customs Agency said that President Jan Novak greeted him."
+    assert [m.name for m in repair.mentions(text)] == ["Jan Novak"]
 
 
 def test_the_steps_are_recorded_by_name():
@@ -314,6 +317,12 @@ def test_what_is_left_of_a_meeting_told_only_as_background_is_no_meeting():
             "This was to follow her meeting with Norlandic Prime Minister Tom Gray two weeks ago.\n")
     meeting = _meeting(("Ann Lee", "Prime Minister", "Valoria"), ("Tom Gray", "Prime Minister", "Norland"))
     assert _steps(text, meeting).meetings == []
+
+
+def test_a_meeting_told_in_the_past_perfect_is_background_not_the_news():
+    text = ("The foreign ministry spokesman said the visit had not been delayed.\n"
+            "He said a report that President Jan Novak had talked to King Omar of Norland was false.\n")
+    assert _steps(text, _meeting(("Jan Novak", "President", "Ruritania"), ("Omar", "King", "Norland"))).meetings == []
 
 
 def test_a_meeting_a_government_only_sought_is_no_meeting():
