@@ -541,8 +541,7 @@ def drop_alone(brief: Brief, ctx: Context) -> None:
     words = vocabulary.words()
     alone = [m for m in brief.meetings if len(m.participants) == 1
              and (words.reporter_titles.search(m.participants[0].title or "")  # a spokesperson tells, not meets
-                  or not any(words.held.search(done := _without_future(s.text)) and not words.arrival.search(done)
-                             and not words.background.search(_without_asides(done))  # "their talks last month"
+                  or not any((done := _held_now(s.text)) and not words.arrival.search(done)
                              and named_at(m.participants[0].name, done) is not None for s in ctx.sentences))]
     for meeting in alone:
         ctx.warnings.append(f"dropped a meeting with only {meeting.participants[0].name}: the article never "
@@ -555,6 +554,23 @@ def drop_alone(brief: Brief, ctx: Context) -> None:
         ctx.warnings.append(f"dropped a meeting with only {meeting.participants[0].name}, who has others")
     alone += rest
     brief.meetings = [m for m in brief.meetings if m not in alone]
+
+
+def drop_unreported(brief: Brief, ctx: Context) -> None:
+    """An article none of whose sentences reports a meeting as held (a preview, a trip called off, a
+    statement) reports no meeting, whatever the model listed."""
+    if brief.meetings and not any(_held_now(s.text) for s in ctx.sentences):
+        ctx.warnings.append(f"dropped {len(brief.meetings)} meeting(s): no sentence of the article reports a "
+                            "meeting as held")
+        brief.meetings = []
+
+
+def _held_now(sentence: str) -> str | None:
+    """What the sentence reports as done, when that is a meeting held as the news (not one told as
+    background: "their talks last month", "they had met"), else None."""
+    words = vocabulary.words()
+    done = _without_future(sentence)
+    return done if words.held.search(done) and not words.background.search(_without_asides(done)) else None
 
 
 def _reported_meeting(name: str, ctx: Context) -> bool:
@@ -660,7 +676,7 @@ def summarise(brief: Brief, ctx: Context) -> None:
 
 
 STEPS: tuple[Step, ...] = (repair_names, drop_planned, drop_bystanders, add_other_side, split_calls, add_attendees, merge_people,
-                           drop_alone, place_and_time, label_areas, attach_invitations, ground, merge, summarise)
+                           drop_alone, drop_unreported, place_and_time, label_areas, attach_invitations, ground, merge, summarise)
 
 
 def names() -> list[str]:

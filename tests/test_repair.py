@@ -325,6 +325,27 @@ def test_a_meeting_told_in_the_past_perfect_is_background_not_the_news():
     assert _steps(text, _meeting(("Jan Novak", "President", "Ruritania"), ("Omar", "King", "Norland"))).meetings == []
 
 
+def test_an_article_with_no_sentence_reporting_a_meeting_as_held_reports_no_meeting():
+    text = ("Ruritanian President Jan Novak has called off his trip to Norland this week.\n"
+            "A spokesman had confirmed the trip, adding that there was no formal request from Norland's Prime "
+            "Minister, Ann Lee, to meet with Novak.\n")
+    meeting = _meeting(("Jan Novak", "President", "Ruritania"), ("Ann Lee", "Prime Minister", "Norland"))
+    assert _steps(text, meeting).meetings == []
+
+
+@pytest.mark.parametrize("text", [
+    # Calls in the plural, after the statement they led to.
+    "Prime Minister Ann Lee said ties would flourish.\nLee wrote this in a post following telephone "
+    "conversations with her counterparts, Norlandic Prime Minister Tom Gray and Sveaborgian Prime Minister Ida Lund.\n",
+    # An envoy who hands over a letter or an invitation meets the one who receives it.
+    "Vice Minister Chen Li delivered the invitation to Prime Minister Ann Lee at the State House on Thursday.\n",
+])
+def test_calls_and_a_letter_handed_over_report_a_meeting_as_held(text):
+    lee = ("Ann Lee", "Prime Minister", "Ruritania")
+    meetings = [_meeting(lee, (name, None, None)) for name in ("Tom Gray", "Ida Lund", "Chen Li") if name in text]
+    assert len(_steps(text, *meetings).meetings) == len(meetings)
+
+
 def test_a_meeting_a_government_only_sought_is_no_meeting():
     text = ("The government has decided to cancel a planned visit of Prime Minister Ann Lee to Norland.\n"
             "Valoria had sought to hold a meeting between Lee and Norlandic President Tom Gray.\n")
