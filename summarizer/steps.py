@@ -452,9 +452,14 @@ def _without_asides(sentence: str) -> str:
 
 def _without_future(sentence: str) -> str:
     """The sentence without its clauses in the future ("... and will meet again", "the upcoming summit in
-    X"): what it reports as done. A clause runs to a comma, a semicolon or a colon."""
-    return re.sub(rf"(?:{vocabulary.words().planned.pattern})[^,;:]*", " ",
-                  sentence, flags=vocabulary.words().planned.flags)
+    X"): what it reports as done."""
+    return _without_clauses(vocabulary.words().planned, sentence)
+
+
+def _without_clauses(cue: re.Pattern[str], sentence: str) -> str:
+    """The sentence without the clauses that start with the cue; a clause runs to a comma, a semicolon or
+    a colon."""
+    return re.sub(rf"(?:{cue.pattern})[^,;:]*", " ", sentence, flags=cue.flags)
 
 
 def merge_people(brief: Brief, ctx: Context) -> None:
@@ -559,7 +564,8 @@ def drop_alone(brief: Brief, ctx: Context) -> None:
 def drop_unreported(brief: Brief, ctx: Context) -> None:
     """An article none of whose sentences reports a meeting as held (a preview, a trip called off, a
     statement) reports no meeting, whatever the model listed."""
-    if brief.meetings and not any(_held_now(s.text) for s in ctx.sentences):
+    supposed = vocabulary.words().supposed
+    if brief.meetings and not any(_held_now(_without_clauses(supposed, s.text)) for s in ctx.sentences):
         ctx.warnings.append(f"dropped {len(brief.meetings)} meeting(s): no sentence of the article reports a "
                             "meeting as held")
         brief.meetings = []

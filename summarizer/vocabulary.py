@@ -30,6 +30,7 @@ class Words:
     attribution: re.Pattern[str]
     reporter_titles: re.Pattern[str]
     planned: re.Pattern[str]
+    supposed: re.Pattern[str]
     background: re.Pattern[str]
     arrival: re.Pattern[str]
     inviting: re.Pattern[str]
@@ -58,6 +59,7 @@ def words() -> Words:
         attribution=re.compile(cues["attribution"], re.IGNORECASE),
         reporter_titles=re.compile(cues["reporter_titles"], re.IGNORECASE),
         planned=re.compile(cues["planned"], re.IGNORECASE),
+        supposed=re.compile(cues["supposed"], re.IGNORECASE),
         background=re.compile(cues["background"], re.IGNORECASE),
         arrival=re.compile(cues["arrival"], re.IGNORECASE),
         inviting=re.compile(cues["inviting"], re.IGNORECASE),
