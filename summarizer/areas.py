@@ -32,15 +32,28 @@ def labels_in(sentence: str) -> list[tuple[Area, re.Match[str]]]:
         return []
     found = []
     for area, pattern in vocabulary.area_patterns().items():
-        match = pattern.search(sentence)
+        match = next((m for m in pattern.finditer(sentence) if area is not Area.multilateral
+                      or not _gathering(sentence, m)), None)
         if match:
             found.append((area, match))
     if not any(area is Area.multilateral for area, _ in found):
         # Working with an international body ("cooperation between Ruritania and the IMF") is multilateral.
-        body = next((m for m in (b.search(sentence) for b in vocabulary.bodies().values()) if m), None)
+        body = next((m for b in vocabulary.bodies().values() for m in b.finditer(sentence)
+                     if not _gathering(sentence, m)), None)
         if body:
             found.append((Area.multilateral, body))
     return found
+
+
+_GATHERING = re.compile(r"\s*(?:[A-Z][\w-]*\s+){0,3}(?:summit|session|general assembly|meeting|conference|forum)s?\b",
+                        re.IGNORECASE)
+_SIDELINES = re.compile(r"\b(?:sidelines|margins?)\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,8}$", re.IGNORECASE)
+
+
+def _gathering(sentence: str, body: re.Match[str]) -> bool:
+    """The body names where the sides met ("on the sidelines of the SCO summit", "the UN General Assembly
+    session"), not what they will do together."""
+    return bool(_GATHERING.match(sentence, body.end()) or _SIDELINES.search(sentence[:body.start()]))
 
 
 def _mentions(name: str, aliases: list[str], sentence: str) -> bool:

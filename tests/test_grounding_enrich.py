@@ -152,6 +152,24 @@ def test_working_with_an_international_body_is_multilateral():
     assert areas.labels_in("The IMF released its report.") == []  # no acting together
 
 
+@pytest.mark.parametrize("sentence", [
+    "The two leaders met on the sidelines of the ASEAN summit and agreed to boost trade.",
+    "The ministers, in town for the UN General Assembly session, agreed to boost trade.",
+])
+def test_a_body_that_names_where_the_sides_met_is_not_multilateral_cooperation(sentence):
+    assert {a for a, _ in areas.labels_in(sentence)} == {Area.trade}
+
+
+@pytest.mark.parametrize("sentence, labels", [
+    ("They agreed to strengthen joint action for security and stability in the neighbouring country.", set()),
+    ("They agreed to cooperate on energy security.", {Area.energy}),
+    ("The talks were attended by senior security officials, who agreed to boost trade.", {Area.trade}),
+    ("They agreed to expand cooperation in defence and security.", {Area.security}),
+])
+def test_security_as_a_setting_a_kind_of_another_area_or_an_office_is_not_security_cooperation(sentence, labels):
+    assert {a for a, _ in areas.labels_in(sentence)} - {Area.regional} == labels
+
+
 @pytest.mark.parametrize("sentence, inviter, invitee", [
     ("Tanaka invited Alvarez to visit Tokyo in March.", "Tanaka", "Alvarez"),
     ("Alvarez was invited by Tanaka to visit Tokyo.", "Tanaka", "Alvarez"),
