@@ -21,6 +21,9 @@ _PASSIVE = re.compile(r"invit\w*\s+(?:from|by|of)\b|\binvitation\b(?:,?\s+which\
 
 
 # Handing over what someone else wrote: the subject carries it, the object receives it.
+# An invitation told as the occasion of a visit that is taking or took place: accepted and under way.
+_OCCASION = re.compile(r"\b(?:at|on|upon|responding(?:\s+thus)?\s+to|and)\s+(?:the\s+|an\s+)?invitation\s+(?:of|from)\b",
+                       re.IGNORECASE)
 _CARRIES = re.compile(r"\b(?:presented|handed(?:\s+over)?|delivered|gave|conveyed|passed\s+on)\b")
 
 
@@ -245,6 +248,8 @@ def attach(meetings: list[Meeting], segments: list[list[grounding.Sentence]],
         if home is None:
             continue
         index, sentence = home
+        if _OCCASION.search(sentence.text):
+            continue  # "X visited Y at the invitation of Z": why the visit took place, not an invitation made
         meeting = meetings[index]
         invitee = _named_by(inv.invitee, meeting.participants, text) or inv.invitee
         inviter = _named_by(inv.inviter, meeting.participants, text)

@@ -221,3 +221,16 @@ def test_a_letter_of_invitation_written_by_an_absent_leader_and_presented_by_an_
     brief = _brief(text, [("Jan Novak", "President", "Valoria"), ("Omar Haddad", "Ambassador", "Norland")],
                    [InvitationDraft(inviter=model_inviter, invitee=model_invitee, event="visit", place=None, when=None)])
     assert _pairs(brief) == [("Ivo Brandt", "Jan Novak")]
+
+
+OCCASION = """Norlandic president in Arlen
+ARLEN - Norlandic President Ivo Brandt, on a state visit at the invitation of Valorian President Sara Lindholm, met her on Monday.
+Lindholm invited Brandt's foreign minister to a trade forum in Arlen next spring.
+"""
+
+
+def test_an_invitation_told_as_the_occasion_of_the_visit_is_no_invitation_made():
+    people = [("Ivo Brandt", "President", "Norland"), ("Sara Lindholm", "President", "Valoria")]
+    brief = _brief(OCCASION, people, [InvitationDraft(inviter="Sara Lindholm", invitee="Ivo Brandt", event="state visit",
+                                                      place=None, when=None)])
+    assert _pairs(brief) == []
