@@ -319,7 +319,8 @@ def country_name(country: str | None) -> str | None:
     """The short English name for the ways news writes a country or body ("U.S.", "UAE", "UN")."""
     if not country:
         return country
-    return vocabulary.country_names().get(grounding.name_key(country), country)
+    # A name of the table, else an ISO 3166 name or official name ("Republic of Moldova") in its short form.
+    return vocabulary.country_names().get(grounding.name_key(country)) or vocabulary.short_country(country) or country
 
 
 def office_country(office: str | None) -> str | None:
