@@ -331,6 +331,10 @@ def test_an_article_with_no_sentence_reporting_a_meeting_as_held_reports_no_meet
             "Minister, Ann Lee, to meet with Novak.\n")
     meeting = _meeting(("Jan Novak", "President", "Ruritania"), ("Ann Lee", "Prime Minister", "Norland"))
     assert _steps(text, meeting).meetings == []
+    # An appeal to the public is no call on anyone.
+    text = ("The ministry denied a report that Norland's President, Ann Lee, summoned Jan Novak.\n"
+            "It called on the public to disregard the report.\n")
+    assert _steps(text, meeting).meetings == []
     # Arranged or supposed, not reported: the progressive of an arrangement, a clause with "would".
     text = ("President Jan Novak is also meeting Norland's Prime Minister Ann Lee in the capital.\n"
             "A visa agreement would be discussed during the talks, the ministry said.\n")
