@@ -160,6 +160,12 @@ def test_a_body_that_names_where_the_sides_met_is_not_multilateral_cooperation(s
     assert {a for a, _ in areas.labels_in(sentence)} == {Area.trade}
 
 
+@pytest.mark.parametrize("sentence", ["They agreed to work together to resolve the crisis.",
+                                      "They agreed to coordinate their efforts on the situation in Ruritania."])
+def test_a_third_countrys_crisis_handled_together_is_regional(sentence):
+    assert {a for a, _ in areas.labels_in(sentence)} == {Area.regional}
+
+
 @pytest.mark.parametrize("sentence, labels", [
     ("They agreed to strengthen joint action for security and stability in the neighbouring country.", set()),
     ("They agreed to cooperate on energy security.", {Area.energy}),
