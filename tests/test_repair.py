@@ -310,35 +310,30 @@ def test_one_official_alone_is_a_meeting_only_if_the_article_says_they_met_someo
     assert len(brief.meetings) == kept
 
 
-def test_what_is_left_of_a_meeting_told_only_as_background_is_no_meeting():
+_NOVAK_AND_LEE = (("Jan Novak", "President", "Ruritania"), ("Ann Lee", "Prime Minister", "Norland"))
+
+
+@pytest.mark.parametrize("text", [
     # The news is a trip called off; the one meeting named is an earlier one, and its other side is "her".
-    text = ("Prime Minister Ann Lee's trade mission to Norland has been postponed, her office said.\n"
-            "Lee was to lead a business delegation to several Norlandic cities next month.\n"
-            "This was to follow her meeting with Norlandic Prime Minister Tom Gray two weeks ago.\n")
-    meeting = _meeting(("Ann Lee", "Prime Minister", "Valoria"), ("Tom Gray", "Prime Minister", "Norland"))
-    assert _steps(text, meeting).meetings == []
-
-
-def test_a_meeting_told_in_the_past_perfect_is_background_not_the_news():
-    text = ("The foreign ministry spokesman said the visit had not been delayed.\n"
-            "He said a report that President Jan Novak had talked to King Omar of Norland was false.\n")
-    assert _steps(text, _meeting(("Jan Novak", "President", "Ruritania"), ("Omar", "King", "Norland"))).meetings == []
-
-
-def test_an_article_with_no_sentence_reporting_a_meeting_as_held_reports_no_meeting():
-    text = ("Ruritanian President Jan Novak has called off his trip to Norland this week.\n"
-            "A spokesman had confirmed the trip, adding that there was no formal request from Norland's Prime "
-            "Minister, Ann Lee, to meet with Novak.\n")
-    meeting = _meeting(("Jan Novak", "President", "Ruritania"), ("Ann Lee", "Prime Minister", "Norland"))
-    assert _steps(text, meeting).meetings == []
+    "Prime Minister Ann Lee's trade mission to Norland has been postponed, her office said.\n"
+    "Lee was to lead a business delegation to several Norlandic cities next month.\n"
+    "This was to follow her meeting with Ruritanian President Jan Novak two weeks ago.\n",
+    # The past perfect tells what came before the news.
+    "The foreign ministry spokesman said the visit had not been delayed.\n"
+    "He said a report that President Jan Novak had talked to Prime Minister Ann Lee was false.\n",
+    # No sentence reports a meeting as held.
+    "Ruritanian President Jan Novak has called off his trip to Norland this week.\n"
+    "A spokesman had confirmed the trip, adding that there was no formal request from Norland's Prime "
+    "Minister, Ann Lee, to meet with Novak.\n",
     # An appeal to the public is no call on anyone.
-    text = ("The ministry denied a report that Norland's President, Ann Lee, summoned Jan Novak.\n"
-            "It called on the public to disregard the report.\n")
-    assert _steps(text, meeting).meetings == []
+    "The ministry denied a report that Norland's Prime Minister, Ann Lee, summoned Jan Novak.\n"
+    "It called on the public to disregard the report.\n",
     # Arranged or supposed, not reported: the progressive of an arrangement, a clause with "would".
-    text = ("President Jan Novak is also meeting Norland's Prime Minister Ann Lee in the capital.\n"
-            "A visa agreement would be discussed during the talks, the ministry said.\n")
-    assert _steps(text, meeting).meetings == []
+    "President Jan Novak is also meeting Norland's Prime Minister Ann Lee in the capital.\n"
+    "A visa agreement would be discussed during the talks, the ministry said.\n",
+])
+def test_an_article_that_reports_no_meeting_as_held_has_none(text):
+    assert _steps(text, _meeting(*_NOVAK_AND_LEE)).meetings == []
 
 
 @pytest.mark.parametrize("text", [
