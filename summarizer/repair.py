@@ -460,6 +460,10 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
     country = enrich.value(person.country)
     if enrich.value(raw) is None:
         return None, f"dropped a participant with no name ({raw!r})"
+    office, comma, after = raw.rpartition(", ")
+    if comma and len(after.split()) >= 2 and _looks_like_a_name(after) and grounding.name_in_text(after, text) \
+            and any(_is_office(w) for w in office.split()):
+        raw, title = after, title or office  # "Minister of Trade and Industry, Jan Novak": the office, then the name
     titled = any(grounding.name_key(t) in vocabulary.words().title_words for t in raw.split())
     if vocabulary.words().organisation.search(raw) and not titled:
         return None, f"dropped participant {raw!r}: an organisation, not a person"

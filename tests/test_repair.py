@@ -342,6 +342,8 @@ def test_an_article_that_reports_no_meeting_as_held_has_none(text):
     "conversations with her counterparts, Norlandic Prime Minister Tom Gray and Sveaborgian Prime Minister Ida Lund.\n",
     # An envoy who hands over a letter or an invitation meets the one who receives it.
     "Vice Minister Chen Li delivered the invitation to Prime Minister Ann Lee at the State House on Thursday.\n",
+    "Senate Speaker Chen Li said she had given Prime Minister Ann Lee a message from her president.\n"
+    "Chen Li recalled that Lee had helped found the group of five.\n",
 ])
 def test_calls_and_a_letter_handed_over_report_a_meeting_as_held(text):
     lee = ("Ann Lee", "Prime Minister", "Ruritania")
@@ -848,3 +850,10 @@ def test_a_body_written_where_a_name_belongs_resolves_to_the_official_the_articl
     repaired, warning = repair.repair_participant(
         Participant(name="Director General of the Regional Secretariat", title="Director General"), text)
     assert repaired is not None and repaired.name == "Amena Novak", warning
+
+
+def test_an_office_the_model_wrote_before_the_name_and_a_comma_is_the_title():
+    text = "The Minister of Trade and Industry of Norland, Jan Novak, met President Ann Lee.\n"
+    repaired, _ = repair.repair_participant(Participant(name="Minister of Trade and Industry, Jan Novak", title=None,
+                                                        country="Norland"), text)
+    assert repaired is not None and (repaired.name, repaired.title) == ("Jan Novak", "Minister of Trade and Industry")
