@@ -20,10 +20,10 @@ _PASSIVE = re.compile(r"invit\w*\s+(?:from|by|of)\b|\binvitation\b(?:,?\s+which\
                       r"|\b(?:letter|message)\s+(?:from|of)\b(?!\s+invit)(?=[^.;]*\binvit)", re.IGNORECASE)
 
 
-# Handing over what someone else wrote: the subject carries it, the object receives it.
 # An invitation told as the occasion of a visit that is taking or took place: accepted and under way.
 _OCCASION = re.compile(r"\b(?:at|on|upon|responding(?:\s+thus)?\s+to|and)\s+(?:the\s+|an\s+)?invitation\s+(?:of|from)\b",
                        re.IGNORECASE)
+# Handing over what someone else wrote: the subject carries it, the object receives it.
 _CARRIES = re.compile(r"\b(?:presented|handed(?:\s+over)?|delivered|gave|conveyed|passed\s+on)\b")
 
 
