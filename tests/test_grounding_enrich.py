@@ -81,6 +81,7 @@ def test_article_header_facts():
     ("Kenya's President", "Kenya", "President"),
     ("Minister of Trade of Brazil", "Brazil", "Minister of Trade"),
     ("Independent Senator", "India", "Independent Senator"),
+    ("Ost Ruritanian Prime Minister", "Ost Ruritania", "Prime Minister"),  # a country of two words
 ])
 def test_titles_lose_the_country_word(title, country, expected):
     assert enrich.clean_title(title, country) == expected
