@@ -181,20 +181,19 @@ def country_word(word: str, country: str | None) -> bool:
     b = grounding.fold(country)
     if grounding.name_key(vocabulary.country_names().get(grounding.name_key(a), "")) == grounding.name_key(b):
         return True
-    # "Sri Lankan", "South African", "New Zealand": a word of a country of several words, or its adjective.
+    if _same_stem(a, b):
+        return True
+    # "Ost Ruritanian", "Ost" for Ost Ruritania: a word of a country of several words, or its adjective.
     parts = [p for p in b.split() if p not in _GENERIC_COUNTRY_WORDS] if " " in b else []
-    return any(_same_stem(a, part, exact=part in parts) for part in [b, *parts])
+    return any((a == part and len(a) >= 3) or _same_stem(a, part) for part in parts)
 
 
 _GENERIC_COUNTRY_WORDS = {"united", "republic", "democratic", "people's", "peoples", "of", "the", "and", "federal",
                           "islamic", "state", "states", "kingdom", "arab", "islands"}
 
 
-def _same_stem(a: str, b: str, *, exact: bool = False) -> bool:
-    """A shared prefix of 4+ letters, most of the shorter word; or, for one word of a country's name, the
-    word itself ("Sri")."""
-    if exact and a == b and len(a) >= 3:
-        return True
+def _same_stem(a: str, b: str) -> bool:
+    """A shared prefix of 4+ letters, most of the shorter word ("Iranian", "Iran")."""
     shared = 0
     for x, y in zip(a, b):
         if x != y:

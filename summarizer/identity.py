@@ -140,4 +140,5 @@ def _after_style(first: str) -> re.Pattern[str]:
 
 @functools.lru_cache(maxsize=4096)
 def _alone(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])(?!['\u2019]?\s*(?:(?:bin|ibn|al|el|de|da|van|von)\s+)?[A-Z])")
+    particles = "|".join(sorted(_PARTICLES))
+    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])(?!['\u2019]?\s*(?:(?:{particles})\s+)?[A-Z])")
