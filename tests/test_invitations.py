@@ -238,10 +238,10 @@ def test_an_invitation_told_as_the_occasion_of_the_visit_is_no_invitation_made()
 
 def test_an_inviter_named_by_an_office_and_a_country_of_two_words_is_that_participant():
     text = ("Leaders hold virtual summit\nIvo Brandt held a virtual summit with Sara Lindholm and Per Lund on Monday.\n"
-            "The centre is ready and the Ost Ruritanian Prime Minister extended an invitation to Prime Minister "
-            "Ivo Brandt to open it.\n")
+            "At its close the Ost Ruritanian Prime Minister extended an invitation to Prime Minister Ivo Brandt for "
+            "a state visit.\n")
     people = [("Ivo Brandt", "Prime Minister", "Norland"), ("Sara Lindholm", "Prime Minister", "Ost Ruritania"),
               ("Per Lund", "Foreign Minister", "Ost Ruritania")]
     brief = _brief(text, people, [InvitationDraft(inviter="Ost Ruritania", invitee="Prime Minister Ivo Brandt",
-                                                  event="open the centre", place=None, when=None)])
+                                                  event="state visit", place=None, when=None)])
     assert _pairs(brief) == [("Sara Lindholm", "Ivo Brandt")]

@@ -109,7 +109,7 @@ def test_a_meeting_of_three_countries_is_the_first_named_persons_separate_meetin
     text = HOSTED + extra
     meeting = _meeting(("Kofi Mensah", "President", "Ghana"), ("Eli Dossou", "President", "Togo"),
                        ("Ade Houngbo", "President", "Benin"))
-    brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text))
+    brief = _steps(text, meeting)
     assert len(brief.meetings) == meetings
     if meetings == 2:
         assert sorted(map(sorted, _names(brief))) == [["Ade Houngbo", "Kofi Mensah"], ["Eli Dossou", "Kofi Mensah"]]
@@ -123,8 +123,8 @@ def test_mentions_read_office_and_country_before_a_name():
     assert "Leaders" not in found and not any("\n" in n for n in found)  # never across a line
     text = "He met the Deputy Secretary-General, Jane Okoro. The talks followed UN Secretary-General Tom Bauer\u2019 visit."
     assert {m.name: m.office for m in repair.mentions(text)} == {"Jane Okoro": "", "Tom Bauer": "Secretary-General"}
-    # A body whose name follows an office word is no person: "the head of the State Customs Agency".
-    text = "The former head of the State Customs Agency said that President Jan Novak greeted him."
+    # A body whose name follows an office word is no person: "a spokesman for the National Customs Agency".
+    text = "A spokesman for the National Customs Agency confirmed that President Jan Novak attended."
     assert [m.name for m in repair.mentions(text)] == ["Jan Novak"]
 
 
@@ -142,7 +142,7 @@ def test_a_meeting_only_announced_is_dropped_and_a_held_one_kept():
     held = "President Ann Lee hosted Prime Minister Tom Gray on Friday.\nThey will meet again next year.\n"
     meeting = _meeting(("Ann Lee", "President", None), ("Tom Gray", "Prime Minister", None))
     for text, kept in ((planned, 0), (held, 1)):
-        brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text))
+        brief = _steps(text, meeting)
         assert len(brief.meetings) == kept
         assert any("only announces" in w for w in brief.warnings) == (kept == 0)
 
@@ -151,7 +151,7 @@ def test_whoever_only_reports_a_meeting_is_not_in_it():
     text = ("President Ann Lee received Foreign Minister Tom Gray on Friday.\n"
             "The presidential spokesman, Max Hale, made this known in a statement.\n")
     meeting = _meeting(("Ann Lee", "President", None), ("Tom Gray", "Foreign Minister", None), ("Max Hale", None, None))
-    brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text))
+    brief = _steps(text, meeting)
     assert _names(brief) == [["Ann Lee", "Tom Gray"]]
     assert any("Max Hale" in w and "reports the meeting" in w for w in brief.warnings)
 
@@ -181,7 +181,7 @@ def test_an_international_bodys_officials_have_the_body_as_country_and_envoys_ke
                                     Participant(name="Jose Paz", title="ambassador to the UN", country="Uruguay"),
                                     Participant(name="Eva Sand", title="Minister for EU Affairs", country="Sweden")],
                       venue=Venue(city="Boston", country="USA"), date=MeetingDate(text="on Monday"))
-    brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=BODIES, grounds=BODIES))
+    brief = _steps(BODIES, meeting)
     people = {p.name: (p.title, p.country) for m in brief.meetings for p in m.participants}
     assert people == {"Maria Lopes": ("Secretary-General", "United Nations"),  # "UN" written before the name
                       "Jean Martin": ("President", "France"),  # a country adjective sharing no long prefix
@@ -200,7 +200,7 @@ def test_a_visitor_meeting_hosts_in_separate_meetings_is_in_each(cue, meetings):
     text = VISIT.replace("At the meetings,", cue)
     meeting = _meeting(("Speaker of the National Assembly Tomas Varga", None, "Norland"),
                        ("Ana Lindqvist", "Foreign Minister", "Sveaborg"), ("Jon Ekberg", "Deputy Prime Minister", "Norland"))
-    brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text))
+    brief = _steps(text, meeting)
     if meetings == 2:
         # The visitor is whoever the article names first, even when the model listed a host first.
         assert sorted(map(sorted, _names(brief))) == [["Ana Lindqvist", "Jon Ekberg"], ["Ana Lindqvist", "Tomas Varga"]]
@@ -219,7 +219,7 @@ def test_a_person_named_only_in_what_is_to_come_is_not_in_the_calls_and_a_summit
     meeting = _meeting(("Eva Stone", "President", "Norland"), ("Tom Gray", "Foreign Minister", "Norland"),
                        ("Ida Lund", "Foreign Minister", "Sveaborg"), ("Omar Haddad", "Foreign Minister", "Qadira"),
                        format="phone")
-    brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text))
+    brief = _steps(text, meeting)
     assert sorted(map(sorted, _names(brief))) == [["Ida Lund", "Tom Gray"], ["Omar Haddad", "Tom Gray"]]
     assert any("Eva Stone" in w and "yet to happen" in w for w in brief.warnings)
     assert not any("Ida Lund" in w and "reports the meeting" in w for w in brief.warnings)  # "according to" is another source
@@ -247,7 +247,7 @@ def test_a_city_written_with_its_country_is_split():
 def test_a_visit_postponed_or_cancelled_is_no_meeting(news, kept):
     text = f"{news}\nThe two presidents had hoped to sign a trade deal.\n"
     meeting = _meeting(("Ann Lee", "President", None), ("Tom Gray", "President", None))
-    brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text))
+    brief = _steps(text, meeting)
     assert len(brief.meetings) == kept
 
 
@@ -255,7 +255,7 @@ def test_a_visit_postponed_or_cancelled_is_no_meeting(news, kept):
 def test_a_reporters_name_over_a_date_is_a_byline_not_a_participant(byline: str):
     text = f"Minister meets envoy\n{byline}\nForeign Minister Ann Lee met Ambassador Tom Gray on Friday.\n"
     meeting = _meeting(("Mara Lind", None, None), ("Ann Lee", "Foreign Minister", None), ("Tom Gray", "Ambassador", None))
-    brief = steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text))
+    brief = _steps(text, meeting)
     assert _names(brief) == [["Ann Lee", "Tom Gray"]]
     assert any("Mara Lind" in w and "byline" in w for w in brief.warnings)
 
@@ -273,7 +273,7 @@ def test_the_person_who_held_the_talks_is_in_each_even_when_the_model_left_them_
     listed = _meeting(("Omar Haddad", "Secretary-General", "Union"), ("Jon Ekberg", "Foreign Minister", "Norland"),
                       ("Ida Lund", "Foreign Minister", "Sveaborg"), ("Ali Nasser Bin Rashid Al Tamimi", None, "Qadira"))
     first = _meeting(("Ana Lindqvist", "Foreign Minister", "Valoria"), ("Omar Haddad", "Secretary-General", "Union"))
-    brief = steps.run(Brief(article_id="x", meetings=[first, listed]), steps.Context(text=SIDELINES, grounds=SIDELINES))
+    brief = _steps(SIDELINES, first, listed)
     assert sorted(map(sorted, _names(brief))) == [["Ali Nasser Bin Rashid Al Tamimi", "Ana Lindqvist"],
                                                  ["Ana Lindqvist", "Ida Lund"], ["Ana Lindqvist", "Jon Ekberg"],
                                                  ["Ana Lindqvist", "Omar Haddad"]]
@@ -296,7 +296,7 @@ def test_a_call_named_with_it_said_is_not_reported_by_the_person_called():
             "Gray also spoke with Sveaborg's Ida Lund, it said.\n")
     call = _meeting(("Tom Gray", "Foreign Minister", "Qadira"), ("Jon Ekberg", None, "Norland"),
                     ("Ida Lund", None, "Sveaborg"), format="phone")
-    brief = steps.run(Brief(article_id="x", meetings=[call]), steps.Context(text=text, grounds=text))
+    brief = _steps(text, call)
     assert sorted(map(sorted, _names(brief))) == [["Ida Lund", "Tom Gray"], ["Jon Ekberg", "Tom Gray"]]
 
 
@@ -305,8 +305,7 @@ def test_a_call_named_with_it_said_is_not_reported_by_the_person_called():
     ("Foreign Minister Tom Gray met the visiting delegation on Monday.", 1),  # the model missed the other side
 ])
 def test_one_official_alone_is_a_meeting_only_if_the_article_says_they_met_someone(sentence, kept):
-    brief = steps.run(Brief(article_id="x", meetings=[_meeting(("Tom Gray", "Foreign Minister", None))]),
-                      steps.Context(text=sentence, grounds=sentence))
+    brief = _steps(sentence, _meeting(("Tom Gray", "Foreign Minister", None)))
     assert len(brief.meetings) == kept
 
 
@@ -315,39 +314,38 @@ _NOVAK_AND_LEE = (("Jan Novak", "President", "Ruritania"), ("Ann Lee", "Prime Mi
 
 @pytest.mark.parametrize("text", [
     # The news is a trip called off; the one meeting named is an earlier one, and its other side is "her".
-    "Prime Minister Ann Lee's trade mission to Norland has been postponed, her office said.\n"
-    "Lee was to lead a business delegation to several Norlandic cities next month.\n"
-    "This was to follow her meeting with Ruritanian President Jan Novak two weeks ago.\n",
+    "Prime Minister Ann Lee's visit to Norland has been called off because of floods, officials said.\n"
+    "Lee had planned to open a trade fair in the north.\n"
+    "The visit would have come after her meeting with Ruritanian President Jan Novak two weeks ago.\n",
     # The past perfect tells what came before the news.
-    "The foreign ministry spokesman said the visit had not been delayed.\n"
-    "He said a report that President Jan Novak had talked to Prime Minister Ann Lee was false.\n",
+    "Officials rejected claims that President Jan Novak had talked to Prime Minister Ann Lee about the border.\n"
+    "The visit remains on the calendar, they said.\n",
     # No sentence reports a meeting as held.
-    "Ruritanian President Jan Novak has called off his trip to Norland this week.\n"
-    "A spokesman had confirmed the trip, adding that there was no formal request from Norland's Prime "
-    "Minister, Ann Lee, to meet with Novak.\n",
+    "Ruritanian President Jan Novak will skip the Norland forum this week.\n"
+    "His office gave no reason, and Norland's Prime Minister, Ann Lee, had no comment on Novak's absence.\n",
     # An appeal to the public is no call on anyone.
-    "The ministry denied a report that Norland's Prime Minister, Ann Lee, summoned Jan Novak.\n"
-    "It called on the public to disregard the report.\n",
+    "Norland's Prime Minister, Ann Lee, never summoned Jan Novak, her office said.\n"
+    "It called on citizens to ignore the rumour.\n",
     # Arranged or supposed, not reported: the progressive of an arrangement, a clause with "would".
-    "President Jan Novak is also meeting Norland's Prime Minister Ann Lee in the capital.\n"
-    "A visa agreement would be discussed during the talks, the ministry said.\n",
+    "Jan Novak is also meeting Prime Minister Ann Lee later in the week.\n"
+    "Aides said fisheries would be discussed when they sit down.\n",
 ])
 def test_an_article_that_reports_no_meeting_as_held_has_none(text):
     assert _steps(text, _meeting(*_NOVAK_AND_LEE)).meetings == []
 
 
 @pytest.mark.parametrize("text", [
-    # Calls in the plural, after the statement they led to.
-    "Prime Minister Ann Lee said ties would flourish.\nLee wrote this in a post following telephone "
-    "conversations with her counterparts, Norlandic Prime Minister Tom Gray and Sveaborgian Prime Minister Ida Lund.\n",
+    # Calls in the plural.
+    "Trade topped the telephone conversations Prime Minister Ann Lee had with her counterparts, Norlandic Prime "
+    "Minister Tom Gray and Sveaborgian Prime Minister Ida Lund.\n",
     # An envoy who hands over a letter or an invitation meets the one who receives it.
-    "Vice Minister Chen Li delivered the invitation to Prime Minister Ann Lee at the State House on Thursday.\n",
-    "Senate Speaker Chen Li said she had given Prime Minister Ann Lee a message from her president.\n"
-    "Chen Li recalled that Lee had helped found the group of five.\n",
+    "Envoy Omar Haddad handed over the invitation to Prime Minister Ann Lee in her office.\n",
+    "Envoy Omar Haddad told reporters he had given Prime Minister Ann Lee a letter from his government.\n"
+    "Omar Haddad recalled that Lee had once studied in his country.\n",
 ])
 def test_calls_and_a_letter_handed_over_report_a_meeting_as_held(text):
     lee = ("Ann Lee", "Prime Minister", "Ruritania")
-    meetings = [_meeting(lee, (name, None, None)) for name in ("Tom Gray", "Ida Lund", "Chen Li") if name in text]
+    meetings = [_meeting(lee, (name, None, None)) for name in ("Tom Gray", "Ida Lund", "Omar Haddad") if name in text]
     assert len(_steps(text, *meetings).meetings) == len(meetings)
 
 
@@ -355,7 +353,7 @@ def test_a_meeting_a_government_only_sought_is_no_meeting():
     text = ("The government has decided to cancel a planned visit of Prime Minister Ann Lee to Norland.\n"
             "Valoria had sought to hold a meeting between Lee and Norlandic President Tom Gray.\n")
     meeting = _meeting(("Ann Lee", "Prime Minister", "Valoria"), ("Tom Gray", "President", "Norland"))
-    assert steps.run(Brief(article_id="x", meetings=[meeting]), steps.Context(text=text, grounds=text)).meetings == []
+    assert _steps(text, meeting).meetings == []
 
 
 def test_a_follow_up_that_repeats_a_listed_meeting_adds_nothing():
