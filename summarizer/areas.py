@@ -51,8 +51,8 @@ _SIDELINES = re.compile(r"\b(?:sidelines|margins?)\s+of\s+(?:the\s+)?(?:[\w-]+\s
 
 
 def _gathering(sentence: str, body: re.Match[str]) -> bool:
-    """The body names where the sides met ("on the sidelines of the SCO summit", "the UN General Assembly
-    session"), not what they will do together."""
+    """The body names where the sides met ("on the sidelines of the Ruritanian Union summit", "at the Union's
+    annual session"), not what they will do together."""
     return bool(_GATHERING.match(sentence, body.end()) or _SIDELINES.search(sentence[:body.start()]))
 
 
