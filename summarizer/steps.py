@@ -378,16 +378,20 @@ def _office_reference(title: str, country: str) -> re.Pattern[str] | None:
 
 
 _SENT_FROM = re.compile(r"\b(?:(?:message|letter|greetings|regards|wishes|invitation|congratulations)\s+(?:\w+\s+){0,2}"
-                        r"from|on\s+behalf\s+of)\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,5}$")
+                        r"(?:from|to)|on\s+behalf\s+of)\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,5}$")
 _SENDERS = re.compile(r"^[^,.;]{0,40}?(?:['\u2019]s?|\s(?:has\s+|had\s+)?(?:sent|wrote|addressed)\s+(?:a|an|his|her|the))"
-                      r"\s+(?:\w+\s+)?(?:message|letter|greetings|regards|wishes|invitation)\b")
+                      r"\s+(?:\w+\s+)?(?:message|letter|greetings|regards|wishes|invitation|envoy|emissary)\b", re.IGNORECASE)
 
 
 def _only_sends(name: str, sentences: list[grounding.Sentence]) -> bool:
-    """Every sentence that names the person names them as the sender of a message, a letter or greetings
-    someone else brought ("a message from President X", "X's greetings", "X sent a letter", "on behalf of X")."""
+    """Every sentence that names the person names them as the sender or the far addressee of a message, a
+    letter or greetings someone else brought ("a message from President X", "X's greetings", "X's special
+    envoy", "conveyed his regards to X", "on behalf of X"), or only in what is yet to happen."""
     said = [(s.text, at) for s in sentences if (at := named_at(name, s.text)) is not None]
-    return bool(said) and all(_SENT_FROM.search(text[:at]) or _SENDERS.match(text[at:]) for text, at in said)
+    sends = [_SENT_FROM.search(text[:at]) or _SENDERS.match(text[at:]) for text, at in said]
+    planned = vocabulary.words().planned
+    return any(sends) and all(sent or (planned.search(text) and not vocabulary.words().held.search(text))
+                              for sent, (text, _) in zip(sends, said, strict=True))
 
 
 _SPOUSE = re.compile(r"\b(?:wife|husband|spouse|first lady|first gentleman)\s*,?\s*(?:(?:Mrs|Mr|Madam|Dr)\.?\s+)?$", re.IGNORECASE)
@@ -693,6 +697,17 @@ def run(brief: Brief, ctx: Context) -> Brief:
     """A copy of ``brief`` after every step, with the steps' warnings."""
     brief = brief.model_copy(deep=True)
     for step in STEPS:
-        step(brief, ctx)
+        before = brief.model_copy(deep=True)
+        try:
+            step(brief, ctx)
+        except Exception as exc:  # a fault in one repair must not cost the article: keep the brief as it was
+            brief = before
+            ctx.warnings.append(f"step {step.__name__} skipped after an internal error ({type(exc).__name__}: {exc}); "
+                                "please report it")
+        # A meeting whose every participant was dropped is no meeting.
+        emptied = [m for m in brief.meetings if not m.participants]
+        if emptied:
+            brief.meetings = [m for m in brief.meetings if m.participants]
+            ctx.warnings.append(f"dropped {len(emptied)} meeting(s) left with no participant")
     brief.warnings = list(dict.fromkeys([*brief.warnings, *ctx.warnings]))  # each repair said once
     return brief

@@ -552,6 +552,31 @@ def test_one_named_only_as_the_sender_of_a_message_is_no_participant():
     assert any("sender of a message" in w for w in brief.warnings)
 
 
+def test_one_named_as_sender_envoy_sender_far_addressee_or_in_plans_is_no_participant():
+    text = ("Olaf Berg's special envoy, Ambassador Ana Petrova, met Norland's President Jan Novak in Arlen on Monday.\n"
+            "President Novak asked her to convey his warm regards to President Olaf Berg.\n"
+            "President Berg will host the regional summit next month.\n")
+    meeting = _meeting(("Ana Petrova", "Ambassador", "Valoria"), ("Jan Novak", "President", "Norland"),
+                       ("Olaf Berg", "President", "Valoria"))
+    brief = _steps(text, meeting)
+    assert _names(brief) == [["Ana Petrova", "Jan Novak"]]
+    # Named once as meeting someone, the same person stays.
+    met = text + "Earlier, President Berg met President Novak in Arlen.\n"
+    assert _names(_steps(met, meeting)) == [["Ana Petrova", "Jan Novak", "Olaf Berg"]]
+
+
+def test_a_fault_in_one_step_costs_the_step_not_the_article(monkeypatch):
+    def broken(brief, ctx):
+        brief.meetings[0].participants.clear()
+        raise RuntimeError("boom")
+    monkeypatch.setattr(steps, "STEPS", (steps.repair_names, broken, steps.summarise))
+    text = "Valoria's Foreign Minister Ana Petrova met Norland's President Jan Novak on Monday.\n"
+    brief = _steps(text, _meeting(("Ana Petrova", "Foreign Minister", "Valoria"), ("Jan Novak", "President", "Norland")))
+    assert _names(brief) == [["Ana Petrova", "Jan Novak"]]  # the step's half-done change is undone
+    assert any("step broken skipped" in w and "RuntimeError: boom" in w for w in brief.warnings)
+    assert brief.summary.startswith("Ana Petrova")
+
+
 def test_a_meeting_of_one_countrys_officials_gets_the_other_side_the_article_names():
     text = ("Valoria's Foreign Minister Ana Petrova met Norland's President Jan Novak and Norland's Prime Minister "
             "Olaf Berg in Port Arlen on Monday.\nPetrova and Novak discussed trade.\n")
