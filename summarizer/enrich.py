@@ -147,6 +147,11 @@ def stated_places(sentence: str) -> set[str]:
     return places
 
 
+def stated_countries(sentence: str) -> set[str]:
+    """The countries a sentence says something happened in ("took place ... in Ruritania")."""
+    return {m["place"] for m in _STATED_PLACE.finditer(sentence) if vocabulary.is_country(m["place"])}
+
+
 def resolve_date(words: str | None, published: dt.date | None) -> dt.date | None:
     """Resolve 'on Friday', 'Jan 31', 'yesterday' against the publication date; else None."""
     if not words:

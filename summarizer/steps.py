@@ -626,6 +626,13 @@ def place_and_time(brief: Brief, ctx: Context) -> None:
         venue.occasion = occasion if named else None
         if not venue.city and city and meeting.format not in ("phone", "video"):
             venue.city = city
+        if not venue.city and meeting.format not in ("phone", "video"):
+            # No city, not even a dateline's: the one country the sentences reporting this meeting say it took
+            # place in ("Jan Novak and Ana Petrova met during the forum in Ruritania") beats the model's guess.
+            stated = {c for s in reporting if any(named_at(q.name, s) is not None for q in meeting.participants)
+                      for c in enrich.stated_countries(_without_future(s))}
+            if len(stated) == 1:
+                venue.country = repair.country_name(next(iter(stated)))
         meeting.date.text = enrich.value(meeting.date.text)
         meeting.date.iso = meeting.date.iso or enrich.resolve_date(meeting.date.text, brief.published)
 

@@ -880,3 +880,18 @@ def test_an_office_the_model_wrote_before_the_name_and_a_comma_is_the_title():
     repaired, _ = repair.repair_participant(Participant(name="Minister of Trade and Industry, Jan Novak", title=None,
                                                         country="Norland"), text)
     assert repaired is not None and (repaired.name, repaired.title) == ("Jan Novak", "Minister of Trade and Industry")
+
+
+def test_with_no_city_the_country_the_report_says_the_meeting_took_place_in_is_its_venue():
+    text = ("Prime Minister Tomas Vera met President Ana Ruiz on the sidelines of the Lakes Forum in Peru.\n"
+            "They discussed fisheries.\n")
+    meeting = _meeting(("Tomas Vera", "Prime Minister", "Chile"), ("Ana Ruiz", "President", "Peru"))
+    meeting.venue = Venue(country="Chile")  # the model's guess: the visitor's home
+    [got] = _steps(text, meeting).meetings
+    assert (got.venue.city, got.venue.country) == (None, "Peru")
+    # A dateline places the meeting, and a country named only in what is to come places nothing.
+    dated = "ARLEN, May 2 - " + text
+    assert _steps(dated, meeting).meetings[0].venue.country == "Chile"
+    planned = ("Prime Minister Tomas Vera met President Ana Ruiz on Monday, and Vera will attend a forum in Peru "
+               "next month.\n")
+    assert _steps(planned, meeting).meetings[0].venue.country == "Chile"
