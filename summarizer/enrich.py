@@ -215,13 +215,35 @@ def clean_title(title: str | None, country: str | None) -> str | None:
     while len(words) > 1 and country_word(words[0], country):
         words = words[1:]
     title = " ".join(words)
-    match = _TITLE_SUFFIX.search(title)
-    if match and country_word(match["country"], country):
-        title = title[: match.start()]
+    suffix = _country_suffix(title, country)
+    if suffix is not None:
+        return title[:suffix] or None
     inner = _INNER_ADJECTIVE.search(title)
     if inner and country_word(inner["country"], country) and grounding.name_key(inner["country"]) != grounding.name_key(country or ""):
         title = title[: inner.start("country")] + title[inner.end("country"):].lstrip()  # "of the Ruritanian Council"
     return title or None
+
+
+def _country_suffix(title: str, country: str | None) -> int | None:
+    """Where an "of ..." ending that names only the person's country or body starts: "of Ost Ruritania",
+    "of the Republic", "of the Ruritanian Union Secretariat" for the Ruritanian Union."""
+    folded_country = grounding.name_key(country or "")
+    for match in re.finditer(r"\s+of\s+(?:the\s+)?", title):
+        rest = title[match.end():]
+        words = rest.split()
+        if not words or not words[0][:1].isupper():
+            continue
+        key = grounding.name_key(rest)
+        if folded_country and (key == folded_country or (key.startswith(folded_country + " ") and
+                                                         len(key.split()) - len(folded_country.split()) <= 1)):
+            return match.start()
+        own = [grounding.name_key(w) in _STATE_WORDS or country_word(w, country) for w in words]
+        if any(own) and all(o or grounding.name_key(w) in _GENERIC_COUNTRY_WORDS for o, w in zip(own, words)):
+            return match.start()  # not "Head of State": a state word or the country itself must be there
+    return None
+
+
+_STATE_WORDS = {"republic", "federation", "sultanate", "emirate", "principality", "confederation", "commonwealth"}
 
 
 _WORD = re.compile(r"\b[^\W\d_][\w-]+")

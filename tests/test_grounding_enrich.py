@@ -82,6 +82,14 @@ def test_article_header_facts():
     ("Minister of Trade of Brazil", "Brazil", "Minister of Trade"),
     ("Independent Senator", "India", "Independent Senator"),
     ("Ost Ruritanian Prime Minister", "Ost Ruritania", "Prime Minister"),  # a country of two words
+    ("Prime Minister of Ost Ruritania", "Ost Ruritania", "Prime Minister"),
+    ("Governor of the Republic", "Chile", "Governor"),  # the state itself, unnamed
+    ("Minister of Trade of the Federal Republic of Ruritania", "Ruritania", "Minister of Trade"),
+    ("Secretary General of the Lakes Union", "Lakes Union", "Secretary General"),  # a body as "country"
+    ("Secretary General of the Lakes Union Secretariat", "Lakes Union", "Secretary General"),
+    ("Secretary General of the United Nations", "United Nations", "Secretary General"),
+    ("Head of State", "Chile", "Head of State"),  # an office that ends in a generic word keeps it
+    ("Minister of Foreign Affairs", "Chile", "Minister of Foreign Affairs"),
 ])
 def test_titles_lose_the_country_word(title, country, expected):
     assert enrich.clean_title(title, country) == expected
