@@ -498,6 +498,15 @@ def merge_people(brief: Brief, ctx: Context) -> None:
                  if grounding.name_key(s) != grounding.name_key(person.name) and grounding.name_in_text(s, ctx.grounds)),
                 key=lambda s: (len(s), s))
         meeting.participants = people
+        if len(people) == 2:
+            # "his Ruritanian counterpart Jan Novak": a counterpart holds the same office as the other side.
+            for person, other in (people, people[::-1]):
+                if person.title and _COUNTERPART.fullmatch(person.title) and other.title \
+                        and not _COUNTERPART.fullmatch(other.title):
+                    person.title = other.title
+
+
+_COUNTERPART = re.compile(r"(?:(?:his|her|their|the)\s+)?(?:[\w'-]+\s+)?counterparts?", re.IGNORECASE)
 
 
 def _other_side(people: list[Participant], brief: Brief, ctx: Context) -> Participant | None:

@@ -895,3 +895,10 @@ def test_with_no_city_the_country_the_report_says_the_meeting_took_place_in_is_i
     planned = ("Prime Minister Tomas Vera met President Ana Ruiz on Monday, and Vera will attend a forum in Peru "
                "next month.\n")
     assert _steps(planned, meeting).meetings[0].venue.country == "Chile"
+
+
+def test_a_counterpart_holds_the_same_office_as_the_other_side():
+    text = "Chile's Foreign Minister Tomas Vera met his Peruvian counterpart Ana Ruiz in Lima on Monday.\n"
+    meeting = _meeting(("Tomas Vera", "Foreign Minister", "Chile"), ("Ana Ruiz", "Peruvian counterpart", "Peru"))
+    [got] = _steps(text, meeting).meetings
+    assert [p.title for p in got.participants] == ["Foreign Minister", "Foreign Minister"]
