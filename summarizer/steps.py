@@ -377,9 +377,9 @@ def _office_reference(title: str, country: str) -> re.Pattern[str] | None:
                       re.IGNORECASE)
 
 
-_SENT_FROM = re.compile(r"\b(?:(?:message|letter|greetings|regards|wishes|invitation|congratulations)\s+(?:\w+\s+){0,2}"
+_SENT_FROM = re.compile(r"\b(?:(?:messages?|letters?|greetings|regards|wishes|invitation|congratulations)\s+(?:\w+\s+){0,2}"
                         r"(?:from|to)|on\s+behalf\s+of)\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,5}$")
-_SENDERS = re.compile(r"^[^,.;]{0,40}?(?:['\u2019]s?|\s(?:has\s+|had\s+)?(?:sent|wrote|addressed)\s+(?:a|an|his|her|the))"
+_SENDERS = re.compile(r"^[^,;]{0,40}?(?:['\u2019]s?|\s(?:has\s+|had\s+)?(?:sent|wrote|addressed)\s+(?:a|an|his|her|the))"
                       r"\s+(?:\w+\s+)?(?:message|letter|greetings|regards|wishes|invitation|envoy|emissary)\b", re.IGNORECASE)
 
 
