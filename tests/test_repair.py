@@ -553,9 +553,9 @@ def test_one_named_only_as_the_sender_of_a_message_is_no_participant():
 
 
 def test_one_named_as_sender_envoy_sender_far_addressee_or_in_plans_is_no_participant():
-    text = ("Olaf Berg's special envoy, Ambassador Ana Petrova, met Norland's President Jan Novak in Arlen on Monday.\n"
-            "President Novak asked her to convey his warm regards to President Olaf Berg.\n"
-            "In each capital she delivered special messages from President Berg.\n"
+    text = ("President Olaf Berg's envoy Ana Petrova met Norland's President Jan Novak in Arlen on Monday.\n"
+            "Novak sent greetings to President Olaf Berg through her.\n"
+            "On the way she also passed on letters from President Berg to two governors.\n"
             "President Berg will host the regional summit next month.\n")
     meeting = _meeting(("Ana Petrova", "Ambassador", "Valoria"), ("Jan Novak", "President", "Norland"),
                        ("Olaf Berg", "President", "Valoria"))
