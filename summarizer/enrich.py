@@ -173,7 +173,6 @@ def resolve_date(words: str | None, published: dt.date | None) -> dt.date | None
     return None
 
 
-_TITLE_SUFFIX = re.compile(r"\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w-]+)$")
 _INNER_ADJECTIVE = re.compile(r"\bof\s+the\s+(?P<country>[A-Z][\w-]+)\s+(?=[A-Z])")
 
 

@@ -389,8 +389,8 @@ def _only_sends(name: str, sentences: list[grounding.Sentence]) -> bool:
     envoy", "conveyed his regards to X", "on behalf of X"), or only in what is yet to happen."""
     said = [(s.text, at) for s in sentences if (at := named_at(name, s.text)) is not None]
     sends = [_SENT_FROM.search(text[:at]) or _SENDERS.match(text[at:]) for text, at in said]
-    planned = vocabulary.words().planned
-    return any(sends) and all(sent or (planned.search(text) and not vocabulary.words().held.search(text))
+    words = vocabulary.words()
+    return any(sends) and all(sent or (words.planned.search(text) and not words.held.search(text))
                               for sent, (text, _) in zip(sends, said, strict=True))
 
 
@@ -609,16 +609,18 @@ def place_and_time(brief: Brief, ctx: Context) -> None:
     # The sentences that report a meeting, each with the places it says what it reports happened in.
     reporting = {s.text: enrich.stated_places(_without_future(s.text)) for s in ctx.sentences
                  if held.search(_without_future(s.text)) or "sidelines" in s.text}
+    countries = {s: enrich.stated_countries(_without_future(s)) for s in reporting}
     anywhere = set().union(*reporting.values())
     for meeting in brief.meetings:
         venue = meeting.venue
         given = enrich.value(venue.city)
+        # The sentences that report this meeting: they name one of its people.
+        theirs = [s for s in reporting if any(named_at(q.name, s) is not None for q in meeting.participants)]
         if meeting.format not in ("phone", "video") and (given in (None, city) or not any(
                 grounding.name_in_text(given, s) for s in reporting)):
             # A dateline places the meetings "unless the text says otherwise": the one place the sentences
             # that report this meeting (else any meeting) say it happened in, over a city they never name.
-            own = {p for s, places in reporting.items()
-                   if any(named_at(q.name, s) is not None for q in meeting.participants) for p in places}
+            own = {p for s in theirs for p in reporting[s]}
             stated = own if own else anywhere
             if len(stated) == 1 and next(iter(stated)) != given:
                 venue.city = next(iter(stated))
@@ -638,8 +640,7 @@ def place_and_time(brief: Brief, ctx: Context) -> None:
         if not venue.city and meeting.format not in ("phone", "video"):
             # No city, not even a dateline's: the one country the sentences reporting this meeting say it took
             # place in ("Jan Novak and Ana Petrova met during the forum in Ruritania") beats the model's guess.
-            stated = {c for s in reporting if any(named_at(q.name, s) is not None for q in meeting.participants)
-                      for c in enrich.stated_countries(_without_future(s))}
+            stated = {c for s in theirs for c in countries[s]}
             if len(stated) == 1:
                 venue.country = repair.country_name(next(iter(stated)))
         meeting.date.text = enrich.value(meeting.date.text)
