@@ -385,8 +385,8 @@ _SENDERS = re.compile(r"^[^,;]{0,40}?(?:['\u2019]s?|\s(?:has\s+|had\s+)?(?:sent|
 
 def _only_sends(name: str, sentences: list[grounding.Sentence]) -> bool:
     """Every sentence that names the person names them as the sender or the far addressee of a message, a
-    letter or greetings someone else brought ("a message from President X", "X's greetings", "X's special
-    envoy", "conveyed his regards to X", "on behalf of X"), or only in what is yet to happen."""
+    letter or greetings someone else brought ("a message from President X", "X's greetings", "X's envoy",
+    "sent greetings to X", "on behalf of X"), or only in what is yet to happen."""
     said = [(s.text, at) for s in sentences if (at := named_at(name, s.text)) is not None]
     sends = [_SENT_FROM.search(text[:at]) or _SENDERS.match(text[at:]) for text, at in said]
     words = vocabulary.words()
