@@ -78,7 +78,8 @@ def _runs(text: str) -> list[tuple[int, list[str]]]:
             if not tokens:
                 start = match.start() + word.start()
             tokens.append(token.rstrip(".,'\u2019"))  # "Novaks'": the possessive's apostrophe is no letter
-            if token.endswith(".") and len(token) > 4 and grounding.name_key(token) not in abbreviated:
+            if token.endswith(".") and (len(token) > 4 or grounding.name_key(token) == "may") \
+                    and grounding.name_key(token) not in abbreviated:  # "... on 12 May. Jan Novak"
                 out.append((start, tokens))
                 tokens = []
         if tokens:
@@ -123,9 +124,10 @@ def mentions(text: str) -> tuple[Mention, ...]:
                   or grounding.name_key(t) in enrich.ABBREVIATED_TITLES]
         first_office = next((k for k, t in enumerate(before) if t in office), len(before))
         country = before[first_office - 1] if first_office >= 1 else ""
-        if not office and not placed and len(name) >= 3 and re.search(r"\bof\s+(?:the\s+)?$", text[:start_at]):
-            # "Council of Ruritania Jan Novak", "Speaker of the National Assembly Jan Novak": the words up to
-            # the institution's last word, else the first word, end the office phrase.
+        if not office and not placed and len(name) >= 3 and _office_goes_on(text[:start_at]):
+            # "Council of Ruritania Jan Novak", "Speaker of the National Assembly Jan Novak", "Minister for
+            # Tourism Jan Novak": the words up to the institution's last word, else the first word, end the
+            # office phrase.
             name = name[_country_prefix(name) or _institution_end(name) or 1:]
         if not name or sum(t[0].isupper() and not _is_particle(t) for t in name) > (6 if office else 4):
             continue
@@ -136,6 +138,17 @@ def mentions(text: str) -> tuple[Mention, ...]:
         name[-1] = grounding.POSSESSIVE.sub("", name[-1])  # "Jan Novak's visit": the person is Jan Novak
         found.append(Mention(" ".join(name), " ".join(office), country))
     return tuple(found)
+
+
+def _office_goes_on(before: str) -> bool:
+    """The words before a capitalised run carry an office phrase on into it: "... of (the)", "for" right
+    after a capitalised office word ("Minister for Tourism"), or "and" after one that ends an office's field
+    ("Minister of Foreign Affairs and Trade"), not after an office alone ("the Minister and Jan Novak")."""
+    if re.search(r"\bof\s+(?:the\s+)?$", before):
+        return True
+    joined = re.search(r"(?P<field>\b(?:of|for)\s+(?:[A-Z][\w-]*\s+){1,4})?(?P<word>[A-Z][\w-]*)\s+(?P<join>for|and)\s+$", before)
+    return bool(joined) and (joined["join"] == "for" or bool(joined["field"])) and _is_office(joined["word"]) \
+        and grounding.name_key(joined["word"]) not in _CONNECTORS
 
 
 def _country_prefix(tokens: list[str]) -> int:
@@ -445,12 +458,13 @@ _DATE_AND_TIME = re.compile(r"(?:\d{1,2}:\d{2}\s*[a-z]{2,5}\b|[\d.:/,|\-\u2013\u
 
 
 def _dated_byline(name: str, line: str) -> bool:
-    """A line that is the name and a date (a reporter's byline), not a sentence about the person."""
+    """A line that is the name alone or the name and a date (a reporter's byline, the date perhaps on the
+    next line), not a sentence about the person."""
     folded, key = grounding.fold(line), grounding.fold(name)
     if key not in folded:
         return False
     rest = folded.replace(key, " ", 1).strip()
-    return bool(re.search(r"\d", rest)) and bool(_DATE_AND_TIME.fullmatch(rest))
+    return not rest or (bool(re.search(r"\d", rest)) and bool(_DATE_AND_TIME.fullmatch(rest)))
 
 
 def repair_participant(person: Participant, text: str) -> tuple[Participant | None, str | None]:

@@ -123,9 +123,9 @@ def split_calls(brief: Brief, ctx: Context) -> None:
 _ATTENDED = re.compile(r"\b(?:(?:was|were)\s+(?:also\s+)?attended\s+by|in\s+the\s+presence\s+of)\b", re.IGNORECASE)
 _SITTINGS = r"(?:meeting|talks|reception|dinner|luncheon|lunch|session)\b"
 _SITTING = re.compile(rf"\b{_SITTINGS}", re.IGNORECASE)
-# "A, B and C were present at the talks": the people come before the cue.
-_PRESENT = re.compile(rf"\b(?:was|were)\s+(?:also\s+)?present\s+(?:at|during|in)\s+(?:the|this)\s+{_SITTINGS}",
-                      re.IGNORECASE)
+# "A, B and C were present at the talks", "... were also present on the occasion": the people come before the cue.
+_PRESENT = re.compile(rf"\b(?:was|were)\s+(?:also\s+)?present\s+(?:(?:at|during|in)\s+(?:the|this)\s+{_SITTINGS}"
+                      rf"|on\s+the\s+occasion)", re.IGNORECASE)
 
 
 def add_attendees(brief: Brief, ctx: Context) -> None:
@@ -191,6 +191,11 @@ def _sittings(people: list[Participant], ctx: Context) -> list[list[Participant]
     visitors = [p for p, c in zip(seated, countries) if c and countries.count(c) == 1]
     if len(seated) < 3:
         return []
+    if len(visitors) > 1:
+        # Hosts of two countries, one of them alone: the visitor is the one the article tells most about.
+        told = {p.name: sum(named_at(p.name, s.text) is not None for s in ctx.sentences) for p in visitors}
+        most = max(told.values())
+        visitors = [p for p in visitors if told[p.name] == most] if list(told.values()).count(most) == 1 else visitors
     if len(visitors) != 1:
         # Else the one person each sitting's first sentence names ("A met B and C ... Earlier, B also met D").
         opening = dict(done)
@@ -378,7 +383,7 @@ def _office_reference(title: str, country: str) -> re.Pattern[str] | None:
 
 
 _SENT_FROM = re.compile(r"\b(?:(?:messages?|letters?|greetings|regards|wishes|invitation|congratulations)\s+(?:\w+\s+){0,2}"
-                        r"(?:from|to)|on\s+behalf\s+of)\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,5}$")
+                        r"(?:from|to|of)|on\s+behalf\s+of)\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,5}$")
 _SENDERS = re.compile(r"^[^,;]{0,40}?(?:['\u2019]s?|\s(?:has\s+|had\s+)?(?:sent|wrote|addressed)\s+(?:a|an|his|her|the))"
                       r"\s+(?:\w+\s+)?(?:message|letter|greetings|regards|wishes|invitation|envoy|emissary)\b", re.IGNORECASE)
 
@@ -611,8 +616,11 @@ def place_and_time(brief: Brief, ctx: Context) -> None:
                  if held.search(_without_future(s.text)) or "sidelines" in s.text}
     countries = {s: enrich.stated_countries(_without_future(s)) for s in reporting}
     anywhere = set().union(*reporting.values())
+    building = vocabulary.words().building
     for meeting in brief.meetings:
         venue = meeting.venue
+        if venue.city and building.search(venue.city):
+            venue.city = None  # "State House": where in the city, not the city
         given = enrich.value(venue.city)
         # The sentences that report this meeting: they name one of its people.
         theirs = [s for s in reporting if any(named_at(q.name, s) is not None for q in meeting.participants)]
@@ -626,10 +634,11 @@ def place_and_time(brief: Brief, ctx: Context) -> None:
                 venue.city = next(iter(stated))
                 venue.country = None if given else venue.country  # the model's country went with its city
         venue.city, venue.country = enrich.value(venue.city), enrich.value(venue.country)
-        if venue.city and "," in venue.city:  # "Valoria, Ruritania": a city with its country
-            town, _, rest = venue.city.partition(",")
-            if vocabulary.is_country(rest.strip()):
-                venue.city, venue.country = town.strip(), venue.country or rest.strip()
+        # "Valoria, Ruritania", "Valoria (Ruritania)": a city with its country
+        if venue.city and (written := re.fullmatch(r"\s*([^,(]+?)\s*(?:,|\()\s*([^,()]+?)\s*\)?\s*", venue.city)):
+            town, rest = written.groups()
+            if vocabulary.is_country(rest):
+                venue.city, venue.country = town, venue.country or rest
         venue.country = repair.country_name(venue.country)  # "USA" -> "United States"
         occasion = enrich.value(venue.occasion)
         # An occasion is a named event ("Caspian Summit") stated in the article, not "summit" or "visit".

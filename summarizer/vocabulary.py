@@ -39,6 +39,7 @@ class Words:
     tail: re.Pattern[str]
     organisation: re.Pattern[str]
     byline: re.Pattern[str]
+    building: re.Pattern[str]
 
 
 @functools.cache
@@ -68,6 +69,7 @@ def words() -> Words:
         tail=re.compile(cues["tail"], re.IGNORECASE),
         organisation=re.compile(cues["organisation"], re.IGNORECASE),
         byline=re.compile(cues["byline"], re.IGNORECASE),
+        building=re.compile(cues["building"], re.IGNORECASE),
     )
 
 

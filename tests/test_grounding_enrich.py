@@ -141,6 +141,7 @@ def test_area_lexicon_needs_a_cooperation_sentence():
     assert {a for a, _ in areas.labels_in("They will cooperate within the SCO and on IT.")} >= \
         {Area.multilateral, Area.science_technology}
     assert Area.science_technology not in {a for a, _ in areas.labels_in("It will boost trade.")}
+    assert {a for a, _ in areas.labels_in("They agreed to cooperate on digitalization.")} == {Area.science_technology}
 
 
 def test_meetings_get_their_own_sentences():

@@ -231,11 +231,20 @@ def test_a_name_after_an_institutions_name_starts_after_it():
     assert not any("Commission" in m.name or "Council" in m.name for m in repair.mentions(text))
 
 
-def test_a_city_written_with_its_country_is_split():
+@pytest.mark.parametrize("written", ["Mombasa, Kenya", "Mombasa (Kenya)"])
+def test_a_city_written_with_its_country_is_split(written: str):
     meeting = _meeting(("John Roe", "President", "Kenya"), ("Priya Raman", None, "India"))
-    meeting.venue.city = "Mombasa, Kenya"
+    meeting.venue.city = written
     [kept] = _run(meeting).meetings
     assert (kept.venue.city, kept.venue.country) == ("Mombasa", "Kenya")
+
+
+def test_a_building_given_as_the_city_gives_way_to_the_dateline():
+    text = "ARLEN, May 2 (Wire) - President Ana Ruiz received Foreign Minister Jan Novak at State House on Monday.\n"
+    meeting = _meeting(("Ana Ruiz", "President", "Valoria"), ("Jan Novak", "Foreign Minister", "Norland"))
+    meeting.venue.city = "State House"
+    [got] = _steps(text, meeting).meetings
+    assert got.venue.city == "Arlen"
 
 
 @pytest.mark.parametrize("news, kept", [
@@ -251,7 +260,8 @@ def test_a_visit_postponed_or_cancelled_is_no_meeting(news, kept):
     assert len(brief.meetings) == kept
 
 
-@pytest.mark.parametrize("byline", ["Mara Lind 03.02.2017 07:29", "Mara Lind - 4 May 2019 09:15 EAT"])
+@pytest.mark.parametrize("byline", ["Mara Lind 03.02.2017 07:29", "Mara Lind - 4 May 2019 09:15 EAT",
+                                    "Mara Lind\nMay 4, 2019"])
 def test_a_reporters_name_over_a_date_is_a_byline_not_a_participant(byline: str):
     text = f"Minister meets envoy\n{byline}\nForeign Minister Ann Lee met Ambassador Tom Gray on Friday.\n"
     meeting = _meeting(("Mara Lind", None, None), ("Ann Lee", "Foreign Minister", None), ("Tom Gray", "Ambassador", None))
@@ -566,6 +576,21 @@ def test_one_named_as_sender_envoy_sender_far_addressee_or_in_plans_is_no_partic
     assert _names(_steps(met, meeting)) == [["Ana Petrova", "Jan Novak", "Olaf Berg"]]
 
 
+def test_one_who_only_sends_greetings_of_a_leader_is_no_participant():
+    text = ("Later that day, Minister Ana Petrova was received by President Jan Novak of Norland and conveyed to "
+            "him the greetings of President Olaf Berg.\n")
+    meetings = [_meeting(("Ana Petrova", "Minister", "Valoria"), ("Jan Novak", "President", "Norland")),
+                _meeting(("Jan Novak", "President", "Norland"), ("Olaf Berg", "President", "Valoria"))]
+    assert _names(_steps(text, *meetings)) == [["Ana Petrova", "Jan Novak"]]
+
+
+def test_officials_present_on_the_occasion_sit_in_the_meeting():
+    text = ("Foreign Minister Jan Novak called on Prime Minister Ana Ruiz on Sunday.\n"
+            "Finance Minister Ivo Brandt and Trade Minister Lena Holm were also present on the occasion.\n")
+    meeting = _meeting(("Jan Novak", "Foreign Minister", "Norland"), ("Ana Ruiz", "Prime Minister", "Valoria"))
+    assert _names(_steps(text, meeting)) == [["Jan Novak", "Ana Ruiz", "Ivo Brandt", "Lena Holm"]]
+
+
 def test_a_fault_in_one_step_costs_the_step_not_the_article(monkeypatch):
     def broken(brief, ctx):
         brief.meetings[0].participants.clear()
@@ -819,6 +844,31 @@ def test_a_visitor_named_at_each_sitting_splits_a_meeting_the_model_lumped_toget
                       ("Lena Holm", "Deputy Foreign Minister", "Norland"), ("Ana Ruiz", "Prime Minister", "Valoria"))
     brief = _steps(text, lumped)
     assert sorted(map(sorted, _names(brief))) == [["Ana Ruiz", "Ivo Brandt"], ["Ivo Brandt", "Lena Holm", "Omar Haddad"]]
+
+
+def test_a_visitor_the_article_tells_most_about_is_at_each_of_the_sittings():
+    # Hosts of two countries, one host alone from his: the visitor is not the only one of a country, but the
+    # one most sentences name.
+    text = ("Minister of State Jan Novak called on President Ivo Brandt of Fiji at State House.\n"
+            "Novak then visited New Zealand.\n"
+            "In Auckland, Novak had a brief call on Prime Minister Ana Ruiz.\n"
+            "He also had a bilateral meeting with Deputy Prime Minister Tom Gray, and the two discussed trade.\n"
+            "Novak returned home on Friday.\n")
+    lumped = _meeting(("Jan Novak", "Minister of State", "India"), ("Ivo Brandt", "President", "Fiji"),
+                      ("Ana Ruiz", "Prime Minister", "New Zealand"), ("Tom Gray", "Deputy Prime Minister", "New Zealand"))
+    brief = _steps(text, lumped)
+    assert sorted(map(sorted, _names(brief))) == [["Ana Ruiz", "Jan Novak"], ["Ivo Brandt", "Jan Novak"],
+                                                  ["Jan Novak", "Tom Gray"]]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Minister for Tourism Ana Maria Petrova opened the fair.", "Ana Maria Petrova"),
+    ("The Minister of Foreign Affairs and Trade Ana Maria Petrova spoke.", "Ana Maria Petrova"),
+    ("He met the Minister and Ana Maria Petrova.", "Ana Maria Petrova"),  # two people, not an office's field
+    ("The forum closed on 12 May. Ana Petrova was its chief guest.", "Ana Petrova"),  # "May." ends a sentence
+])
+def test_an_office_phrase_ends_before_the_name(text: str, name: str):
+    assert [m.name for m in repair.mentions(text)] == [name]
 
 
 def test_an_office_placeholder_finds_the_name_on_its_own_line_not_the_next_lines_opening():
