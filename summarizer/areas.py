@@ -32,8 +32,8 @@ def labels_in(sentence: str) -> list[tuple[Area, re.Match[str]]]:
         return []
     found = []
     for area, pattern in vocabulary.area_patterns().items():
-        match = next((m for m in pattern.finditer(sentence) if area is not Area.multilateral
-                      or not _gathering(sentence, m)), None)
+        match = next((m for m in pattern.finditer(sentence) if not _portfolio(sentence, m) and (
+                      area is not Area.multilateral or not _gathering(sentence, m))), None)
         if match:
             found.append((area, match))
     if not any(area is Area.multilateral for area, _ in found):
@@ -48,6 +48,17 @@ def labels_in(sentence: str) -> list[tuple[Area, re.Match[str]]]:
 _GATHERING = re.compile(r"\s*(?:[A-Z][\w-]*\s+){0,3}(?:summit|session|general assembly|meeting|conference|forum)s?\b",
                         re.IGNORECASE)
 _SIDELINES = re.compile(r"\b(?:sidelines|margins?)\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,8}$", re.IGNORECASE)
+
+
+# "Minister of Trade and Industry", "Minister in charge of Economic Revitalization, COVID-19 Control and
+# Social Security Reform": capitalised words after an office's "of" or "for" name its portfolio.
+_PORTFOLIO = re.compile(r"\b(?:Minist(?:er|ry)|Secretary|Department|Commissioner|Directorate|Agency|Council)\s+"
+                        r"(?:of|for|in\s+charge\s+of)\s+(?:the\s+)?(?:[A-Z0-9][\w-]*,?\s+(?:and\s+)?|the\s+){0,12}$")
+
+
+def _portfolio(sentence: str, keyword: re.Match[str]) -> bool:
+    """The keyword is a word of an office's portfolio ("the Minister of Trade"), not a field of cooperation."""
+    return keyword.group()[:1].isupper() and bool(_PORTFOLIO.search(sentence[:keyword.start()]))
 
 
 def _gathering(sentence: str, body: re.Match[str]) -> bool:

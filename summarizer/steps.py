@@ -215,7 +215,8 @@ def _sittings(people: list[Participant], ctx: Context) -> list[list[Participant]
     return sittings
 
 
-_MET_LIST = re.compile(r"\b(?:met(?:\s+with)?|called\s+on|paid\s+(?:courtesy\s+)?calls?\s+on)\s", re.IGNORECASE)
+_MET_LIST = re.compile(r"\b(?:met(?:\s+with)?|called\s+on|paid\s+(?:courtesy\s+)?calls?\s+on|(?:held|had)\s+(?:separate\s+)?"
+                       r"(?:meetings|bilateral\s+(?:talks|meetings))\s+with)\s", re.IGNORECASE)
 
 
 def _listed_hosts(people: list[Participant], ctx: Context) -> list[list[Participant]]:

@@ -142,6 +142,9 @@ def test_area_lexicon_needs_a_cooperation_sentence():
         {Area.multilateral, Area.science_technology}
     assert Area.science_technology not in {a for a, _ in areas.labels_in("It will boost trade.")}
     assert {a for a, _ in areas.labels_in("They agreed to cooperate on digitalization.")} == {Area.science_technology}
+    # A ministry's portfolio is an office, not a field of cooperation.
+    assert {a for a, _ in areas.labels_in("Minister of Trade and Agriculture Jan Novak agreed to cooperate on energy.")} \
+        == {Area.energy}
 
 
 def test_meetings_get_their_own_sentences():

@@ -685,6 +685,16 @@ def test_a_held_meeting_stays_whatever_else_the_sentence_says_or_where_its_line_
     assert _names(_steps(text, meeting)) == [["Jan Novak", other[0]]]
 
 
+@pytest.mark.parametrize("verb", ["held meetings with", "had bilateral talks with"])
+def test_a_visitors_list_after_meetings_or_bilateral_talks_is_one_meeting_with_each(verb: str):
+    text = (f"In Arlen, Minister Ana Petrova {verb} President Jan Novak, Speaker Olaf Berg and Defence Minister "
+            "Eva Lind on Monday.\n")
+    visit = _meeting(("Ana Petrova", "Minister", "Valoria"), ("Jan Novak", "President", "Norland"),
+                     ("Olaf Berg", "Speaker", "Valoria"), ("Eva Lind", "Defence Minister", "Valoria"))
+    assert sorted(map(sorted, _names(_steps(text, visit)))) == [
+        ["Ana Petrova", "Eva Lind"], ["Ana Petrova", "Jan Novak"], ["Ana Petrova", "Olaf Berg"]]
+
+
 def test_a_visitors_list_of_hosts_after_met_is_one_meeting_with_each():
     text = ("On Monday the Minister of Foreign Affairs, Ana Petrova, was in Norland on a working visit. In Arlen, the "
             "Minister met the President of Norland, Jan Novak, the Speaker of Parliament, Olaf Berg, and the Minister "
