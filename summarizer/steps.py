@@ -662,7 +662,14 @@ def label_areas(brief: Brief, ctx: Context) -> None:
     if ctx.areas_from_model:
         return
     for meeting, segment in zip(brief.meetings, areas.segments(brief.meetings, ctx.sentences), strict=True):
-        meeting.agreed_areas = [AgreedArea(area=area, evidence=s.text) for area, s in areas.find_areas(segment).items()]
+        # A sentence that names only the people of another meeting ("Novak also met Ruiz; they discussed
+        # trade") speaks of that meeting, though it falls among this one's sentences.
+        own = {p.name for p in meeting.participants}
+        others = {p.name for m in brief.meetings if m is not meeting for p in m.participants} - own
+        theirs = [s for s in segment if any(named_at(n, s.text) is not None for n in others)
+                  and not any(named_at(n, s.text) is not None for n in own)]
+        found = areas.find_areas([s for s in segment if s not in theirs])
+        meeting.agreed_areas = [AgreedArea(area=area, evidence=s.text) for area, s in found.items()]
 
 
 def attach_invitations(brief: Brief, ctx: Context) -> None:

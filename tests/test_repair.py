@@ -695,6 +695,17 @@ def test_a_visitors_list_after_meetings_or_bilateral_talks_is_one_meeting_with_e
         ["Ana Petrova", "Eva Lind"], ["Ana Petrova", "Jan Novak"], ["Ana Petrova", "Olaf Berg"]]
 
 
+def test_a_sentence_naming_only_another_meetings_people_gives_this_meeting_no_area():
+    text = ("Foreign Minister Ana Petrova met President Jan Novak and Speaker Olaf Berg in Arlen on Monday.\n"
+            "Novak said the two countries would expand tourism.\n"
+            "Berg said the two parliaments would boost trade.\n")
+    meetings = [_meeting(("Ana Petrova", "Foreign Minister", "Valoria"), ("Jan Novak", "President", "Norland")),
+                _meeting(("Ana Petrova", "Foreign Minister", "Valoria"), ("Olaf Berg", "Speaker", "Norland"))]
+    brief = _steps(text, *meetings)
+    areas_of = {tuple(p.name for p in m.participants): {a.area.value for a in m.agreed_areas} for m in brief.meetings}
+    assert areas_of == {("Ana Petrova", "Jan Novak"): {"tourism"}, ("Ana Petrova", "Olaf Berg"): {"trade"}}
+
+
 def test_a_visitors_list_of_hosts_after_met_is_one_meeting_with_each():
     text = ("On Monday the Minister of Foreign Affairs, Ana Petrova, was in Norland on a working visit. In Arlen, the "
             "Minister met the President of Norland, Jan Novak, the Speaker of Parliament, Olaf Berg, and the Minister "
