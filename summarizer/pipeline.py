@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import backend as backends
 from . import enrich, prompts
@@ -137,7 +137,9 @@ class BriefRunner:
         pending: dict[Future, int] = {}
         queue = deque(enumerate(items))
         next_out = 0
-        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="brief") as pool:
+        # One article in flight (the embedded model): run it here; a worker thread would only add switching.
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="brief") if self.workers > 1 \
+                else _InThisThread() as pool:
             while queue or pending:
                 while queue and len(pending) < self.workers:
                     index, item = queue.popleft()
@@ -164,6 +166,24 @@ class BriefRunner:
                 while next_out in done:
                     yield done.pop(next_out)
                     next_out += 1
+
+
+class _InThisThread:
+    """An executor for one article at a time: runs it when submitted, in the caller's thread."""
+
+    def __enter__(self) -> _InThisThread:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def submit(self, fn: Callable[..., Outcome], *args: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - re-raised by future.result(), as a worker's would be
+            future.set_exception(exc)
+        return future
 
 
 def _with_source(message: str, source: str) -> str:

@@ -159,9 +159,13 @@ def _country_prefix(tokens: list[str]) -> int:
 def _is_place(token: str, text: str) -> bool:
     """A country, or a word the article writes as a place: after "in", "at", "from", "near" or "city of",
     not followed by another capitalised word."""
-    return vocabulary.is_country(token) or re.search(
-        rf"(?:\b(?:in|at|from|near)|\b(?:city|province|region|state|capital)\s+of)\s+(?:the\s+)?{re.escape(token)}"
-        rf"(?![\w'\u2019-]|\s+[A-Z])", text) is not None
+    return vocabulary.is_country(token) or _placed(token).search(text) is not None
+
+
+@functools.lru_cache(maxsize=4096)  # asked of every capitalised word of the article's names
+def _placed(token: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:\b(?:in|at|from|near)|\b(?:city|province|region|state|capital)\s+of)\s+(?:the\s+)?"
+                      rf"{re.escape(token)}(?![\w'\u2019-]|\s+[A-Z])")
 
 
 def _is_particle(token: str) -> bool:
@@ -202,13 +206,18 @@ def introduced_office(mention: Mention, text: str) -> str | None:
 
 def office_after(name: str, text: str) -> str | None:
     """The office written after the name, set off by a comma: "Jan Novak, Minister of Foreign Affairs"."""
-    titles = "|".join(sorted(vocabulary.words().title_words, key=len, reverse=True))
-    match = re.search(rf"{re.escape(name)},\s+(?:the\s+)?(?P<office>(?:[A-Z][\w-]*\s+){{0,3}}?(?:{titles})\b[^,.;]*)",
-                      text, re.IGNORECASE)
+    match = _office_after(name).search(text)
     if not match or not match["office"][0].isupper():
         return None
     # "..., Ambassador to Ruritania and several officials": "and" before a lower-case word starts a new item.
     return re.split(r"\s+and\s+(?=[a-z])", match["office"])[0].strip()
+
+
+@functools.lru_cache(maxsize=1024)  # one pattern per name: it holds every title word
+def _office_after(name: str) -> re.Pattern[str]:
+    titles = "|".join(sorted(vocabulary.words().title_words, key=len, reverse=True))
+    return re.compile(rf"{re.escape(name)},\s+(?:the\s+)?(?P<office>(?:[A-Z][\w-]*\s+){{0,3}}?(?:{titles})\b[^,.;]*)",
+                      re.IGNORECASE)
 
 
 def office_in_apposition(name: str, text: str) -> str | None:
