@@ -50,8 +50,8 @@ _GATHERING = re.compile(r"\s*(?:[A-Z][\w-]*\s+){0,3}(?:summit|session|general as
 _SIDELINES = re.compile(r"\b(?:sidelines|margins?)\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,8}$", re.IGNORECASE)
 
 
-# "Minister of Trade and Industry", "Minister in charge of Economic Revitalization, COVID-19 Control and
-# Social Security Reform": capitalised words after an office's "of" or "for" name its portfolio.
+# "Minister of Trade and Industry", "Minister in charge of Energy, Mines and Water": capitalised words after an
+# office's "of" or "for" name its portfolio.
 _PORTFOLIO = re.compile(r"\b(?:Minist(?:er|ry)|Secretary|Department|Commissioner|Directorate|Agency|Council)\s+"
                         r"(?:of|for|in\s+charge\s+of)\s+(?:the\s+)?(?:[A-Z0-9][\w-]*,?\s+(?:and\s+)?|the\s+){0,12}$")
 

@@ -622,7 +622,7 @@ def place_and_time(brief: Brief, ctx: Context) -> None:
     for meeting in brief.meetings:
         venue = meeting.venue
         if venue.city and building.search(venue.city):
-            venue.city = None  # "State House": where in the city, not the city
+            venue.city = None  # "Government House": where in the city, not the city
         given = enrich.value(venue.city)
         # The sentences that report this meeting: they name one of its people.
         theirs = [s for s in reporting if any(named_at(q.name, s) is not None for q in meeting.participants)]

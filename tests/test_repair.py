@@ -240,9 +240,9 @@ def test_a_city_written_with_its_country_is_split(written: str):
 
 
 def test_a_building_given_as_the_city_gives_way_to_the_dateline():
-    text = "ARLEN, May 2 (Wire) - President Ana Ruiz received Foreign Minister Jan Novak at State House on Monday.\n"
+    text = "ARLEN, May 2 (Wire) - President Ana Ruiz received Foreign Minister Jan Novak at Government House on Monday.\n"
     meeting = _meeting(("Ana Ruiz", "President", "Valoria"), ("Jan Novak", "Foreign Minister", "Norland"))
-    meeting.venue.city = "State House"
+    meeting.venue.city = "Government House"
     [got] = _steps(text, meeting).meetings
     assert got.venue.city == "Arlen"
 
@@ -577,16 +577,16 @@ def test_one_named_as_sender_envoy_sender_far_addressee_or_in_plans_is_no_partic
 
 
 def test_one_who_only_sends_greetings_of_a_leader_is_no_participant():
-    text = ("Later that day, Minister Ana Petrova was received by President Jan Novak of Norland and conveyed to "
-            "him the greetings of President Olaf Berg.\n")
+    text = ("Minister Ana Petrova met President Jan Novak in Arlen on Monday and passed on the greetings of "
+            "President Olaf Berg.\n")
     meetings = [_meeting(("Ana Petrova", "Minister", "Valoria"), ("Jan Novak", "President", "Norland")),
                 _meeting(("Jan Novak", "President", "Norland"), ("Olaf Berg", "President", "Valoria"))]
     assert _names(_steps(text, *meetings)) == [["Ana Petrova", "Jan Novak"]]
 
 
 def test_officials_present_on_the_occasion_sit_in_the_meeting():
-    text = ("Foreign Minister Jan Novak called on Prime Minister Ana Ruiz on Sunday.\n"
-            "Finance Minister Ivo Brandt and Trade Minister Lena Holm were also present on the occasion.\n")
+    text = ("Foreign Minister Jan Novak held talks with President Ana Ruiz in Arlen.\n"
+            "Finance Minister Ivo Brandt and Trade Minister Lena Holm were present on the occasion.\n")
     meeting = _meeting(("Jan Novak", "Foreign Minister", "Norland"), ("Ana Ruiz", "Prime Minister", "Valoria"))
     assert _names(_steps(text, meeting)) == [["Jan Novak", "Ana Ruiz", "Ivo Brandt", "Lena Holm"]]
 
@@ -870,13 +870,13 @@ def test_a_visitor_named_at_each_sitting_splits_a_meeting_the_model_lumped_toget
 def test_a_visitor_the_article_tells_most_about_is_at_each_of_the_sittings():
     # Hosts of two countries, one host alone from his: the visitor is not the only one of a country, but the
     # one most sentences name.
-    text = ("Minister of State Jan Novak called on President Ivo Brandt of Fiji at State House.\n"
-            "Novak then visited New Zealand.\n"
-            "In Auckland, Novak had a brief call on Prime Minister Ana Ruiz.\n"
-            "He also had a bilateral meeting with Deputy Prime Minister Tom Gray, and the two discussed trade.\n"
+    text = ("Minister of State Jan Novak called on President Ivo Brandt of Chile at the palace.\n"
+            "Novak then flew to Peru.\n"
+            "In Lima, Novak held talks with Prime Minister Ana Ruiz.\n"
+            "He also met Deputy Prime Minister Tom Gray, and the two discussed trade.\n"
             "Novak returned home on Friday.\n")
-    lumped = _meeting(("Jan Novak", "Minister of State", "India"), ("Ivo Brandt", "President", "Fiji"),
-                      ("Ana Ruiz", "Prime Minister", "New Zealand"), ("Tom Gray", "Deputy Prime Minister", "New Zealand"))
+    lumped = _meeting(("Jan Novak", "Minister of State", "India"), ("Ivo Brandt", "President", "Chile"),
+                      ("Ana Ruiz", "Prime Minister", "Peru"), ("Tom Gray", "Deputy Prime Minister", "Peru"))
     brief = _steps(text, lumped)
     assert sorted(map(sorted, _names(brief))) == [["Ana Ruiz", "Jan Novak"], ["Ivo Brandt", "Jan Novak"],
                                                   ["Jan Novak", "Tom Gray"]]
@@ -886,7 +886,7 @@ def test_a_visitor_the_article_tells_most_about_is_at_each_of_the_sittings():
     ("Minister for Tourism Ana Maria Petrova opened the fair.", "Ana Maria Petrova"),
     ("The Minister of Foreign Affairs and Trade Ana Maria Petrova spoke.", "Ana Maria Petrova"),
     ("He met the Minister and Ana Maria Petrova.", "Ana Maria Petrova"),  # two people, not an office's field
-    ("The forum closed on 12 May. Ana Petrova was its chief guest.", "Ana Petrova"),  # "May." ends a sentence
+    ("The fair ended on 3 May. Ana Petrova opened the next one.", "Ana Petrova"),  # "May." ends a sentence
 ])
 def test_an_office_phrase_ends_before_the_name(text: str, name: str):
     assert [m.name for m in repair.mentions(text)] == [name]
