@@ -195,8 +195,8 @@ def _sittings(people: list[Participant], ctx: Context) -> list[list[Participant]
     if len(visitors) > 1:
         # Hosts of two countries, one of them alone: the visitor is the one the article tells most about.
         told = {p.name: sum(named_at(p.name, s.text) is not None for s in ctx.sentences) for p in visitors}
-        most = max(told.values())
-        visitors = [p for p in visitors if told[p.name] == most] if list(told.values()).count(most) == 1 else visitors
+        most = [p for p in visitors if told[p.name] == max(told.values())]
+        visitors = most if len(most) == 1 else visitors
     if len(visitors) != 1:
         # Else the one person each sitting's first sentence names ("A met B and C ... Earlier, B also met D").
         opening = dict(done)
@@ -614,9 +614,9 @@ def place_and_time(brief: Brief, ctx: Context) -> None:
     city = enrich.dateline_city(ctx.text)
     held = vocabulary.words().held
     # The sentences that report a meeting, each with the places it says what it reports happened in.
-    reporting = {s.text: enrich.stated_places(_without_future(s.text)) for s in ctx.sentences
-                 if held.search(_without_future(s.text)) or "sidelines" in s.text}
-    countries = {s: enrich.stated_countries(_without_future(s)) for s in reporting}
+    done = {s.text: _without_future(s.text) for s in ctx.sentences}
+    reporting = {text: enrich.stated_places(d) for text, d in done.items() if held.search(d) or "sidelines" in text}
+    countries = {text: enrich.stated_countries(done[text]) for text in reporting}
     anywhere = set().union(*reporting.values())
     building = vocabulary.words().building
     for meeting in brief.meetings:
@@ -667,10 +667,12 @@ def label_areas(brief: Brief, ctx: Context) -> None:
         # trade") speaks of that meeting, though it falls among this one's sentences.
         own = {p.name for p in meeting.participants}
         others = {p.name for m in brief.meetings if m is not meeting for p in m.participants} - own
-        theirs = [s for s in segment if any(named_at(n, s.text) is not None for n in others)
-                  and not any(named_at(n, s.text) is not None for n in own)]
-        found = areas.find_areas([s for s in segment if s not in theirs])
+        found = areas.find_areas([s for s in segment if _names_any(own, s.text) or not _names_any(others, s.text)])
         meeting.agreed_areas = [AgreedArea(area=area, evidence=s.text) for area, s in found.items()]
+
+
+def _names_any(names: set[str], text: str) -> bool:
+    return any(named_at(name, text) is not None for name in names)
 
 
 def attach_invitations(brief: Brief, ctx: Context) -> None:
