@@ -118,7 +118,8 @@ def run_with_progress(runner: BriefRunner, items: list, quiet: bool = False) -> 
                 if outcome.error:
                     _print_error(outcome.error)
                 elif show:
-                    how = "cache" if outcome.cached else f"{outcome.seconds:.1f}s"
+                    how = "cache" if outcome.cached else f"{outcome.seconds:.1f}s" + (
+                        ", from stored replies" if outcome.rederived else "")
                     progress.console.print(f"  {outcome.article_id}: {len(outcome.brief.meetings)} meeting(s) ({how})",
                                            highlight=False)
 

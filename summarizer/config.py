@@ -57,6 +57,8 @@ class Settings:
     max_tokens_total: int | None = None  # stop starting new articles past this many tokens
     max_cost: float | None = None  # ... or past this many USD
     prices: dict[str, list[float]] = field(default_factory=dict)  # model -> [input, output] USD per 1M tokens
+    # Worker processes that re-derive briefs from stored replies (no model in them); None: one per core, up to 4.
+    replay_processes: int | None = None
 
     @property
     def replies_dir(self) -> Path:
@@ -134,6 +136,7 @@ def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settin
         "mode": env.get("SUMMARIZER_MODE"),
         "prompt": env.get("SUMMARIZER_PROMPT"),
         "context_tokens": env.get("SUMMARIZER_CONTEXT_TOKENS"),
+        "replay_processes": env.get("SUMMARIZER_REPLAY_PROCESSES"),
     }
     env_names = {"base_url": "OPENAI_BASE_URL", "api_key": "OPENAI_API_KEY", "context_tokens": "SUMMARIZER_CONTEXT_TOKENS"}
     settings = settings.with_overrides(**{

@@ -47,11 +47,13 @@ if TYPE_CHECKING:
 MAX_RETRY_AFTER = 60.0  # seconds; a longer Retry-After is capped rather than obeyed blindly
 
 
-def open_transport(backend: Backend, settings: Settings) -> tuple[httpx.BaseTransport, httpx.BaseTransport]:
+def open_transport(backend: Backend, settings: Settings, *,
+                   stored_only: bool = False) -> tuple[httpx.BaseTransport, httpx.BaseTransport]:
     """The one place a backend's transport is made and wrapped before the openai client gets it:
     (the backend's own transport, what the client sends through). Raw replies are kept on disk keyed by
-    the exact request (see :mod:`summarizer.replay`), unless caching is off."""
-    inner = backend.transport()
+    the exact request (see :mod:`summarizer.replay`), unless caching is off. ``stored_only``: no model
+    behind the store; a request it cannot answer raises :class:`replay.ReplyNotStored`."""
+    inner = replay.StoredOnly() if stored_only else backend.transport()
     if not settings.use_cache:
         return inner, inner
     store = replay.ReplyStore(settings.replies_dir)
@@ -375,10 +377,11 @@ def _first_line(text: str) -> str:
     return " ".join(text.strip().split())[:300] or "unknown error"
 
 
-def connect(backend: Backend, settings: Settings, notice: Callable[[str], None] | None = None) -> ModelClient:
+def connect(backend: Backend, settings: Settings, notice: Callable[[str], None] | None = None, *,
+            stored_only: bool = False) -> ModelClient:
     """A ModelClient over ``backend`` (see :func:`summarizer.backend.select`); ``notice`` gets the one
-    line --mode auto says (stderr by default)."""
-    transport, sent_through = open_transport(backend, settings)
+    line --mode auto says (stderr by default); ``stored_only``: see :func:`open_transport`."""
+    transport, sent_through = open_transport(backend, settings, stored_only=stored_only)
     # httpx (not openai 3's httpx2): backends' transports and the error table above are httpx's.
     http_client = httpx.Client(transport=sent_through, timeout=backend.timeout)
     client = openai.OpenAI(api_key=backend.api_key, base_url=backend.base_url, timeout=backend.timeout,

@@ -1,22 +1,28 @@
 """Many articles to briefs: read, look up the cache, extract what is missing, keep going on errors.
 
 The model is connected lazily: a run served entirely from the cache loads no
-model and sends no request.
+model and sends no request. Briefs that the stored replies can re-derive (after a
+change to the code after the model) are re-derived first, on every core, in
+worker processes that have no model; only the main process asks the model.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from . import backend as backends
-from . import enrich, prompts
+from . import enrich, prompts, replay
 from .articles import Article, collect
 from .cache import BriefCache
 from .config import Settings
@@ -39,6 +45,7 @@ class Outcome:
     seconds: float = 0.0
     attempts: list[Usage] = field(default_factory=list)  # calls made for it in this run
     skipped: bool = False  # not started: the budget was reached
+    rederived: bool = False  # derived from stored replies alone, in a worker process
 
     @property
     def ok(self) -> bool:
@@ -51,9 +58,12 @@ ProgressHook = Callable[[str, "Outcome | None"], None]  # (event, outcome): "sta
 class BriefRunner:
     """Extraction with caching, for one configuration. Reusable across calls (the model stays loaded)."""
 
-    def __init__(self, settings: Settings, *, model: ModelClient | None = None, quiet: bool = False):
+    def __init__(self, settings: Settings, *, model: ModelClient | None = None, quiet: bool = False,
+                 stored_only: bool = False):
         self.settings = settings
         self.quiet = quiet  # no notices on stderr (the way --mode auto chose)
+        self.stored_only = stored_only  # a re-deriving worker: no model, see replay.StoredOnly
+        self._pool: ProcessPoolExecutor | None = None  # the re-deriving workers, kept for the next run()
         self.prompt = prompts.load(settings.prompt)
         self.cache = BriefCache(settings.cache_dir)
         if settings.use_cache:
@@ -85,7 +95,8 @@ class BriefRunner:
             if self._model is None:
                 from . import llm  # the model clients load only when a brief is not in the cache
 
-                self._model = llm.connect(self.backend, self.settings, notice=(lambda line: None) if self.quiet else None)
+                self._model = llm.connect(self.backend, self.settings, notice=(lambda line: None) if self.quiet else None,
+                                          stored_only=self.stored_only)
         return Extractor(self._model, self.prompt, self.settings)
 
     @property
@@ -133,9 +144,9 @@ class BriefRunner:
             if on_event:
                 on_event(name, outcome)
 
-        done: dict[int, Outcome] = {}
+        done: dict[int, Outcome] = self._rederive(items, event)
         pending: dict[Future, int] = {}
-        queue = deque(enumerate(items))
+        queue = deque((i, item) for i, item in enumerate(items) if i not in done)
         next_out = 0
         # One article in flight (the embedded model): run it here; a worker thread would only add switching.
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="brief") if self.workers > 1 \
@@ -166,6 +177,80 @@ class BriefRunner:
                 while next_out in done:
                     yield done.pop(next_out)
                     next_out += 1
+        while next_out in done:  # every article was re-derived before the loop
+            yield done.pop(next_out)
+            next_out += 1
+
+    def _rederive(self, items: list[Article | ArticleError], event: Callable[[str, Outcome], None]) -> dict[int, Outcome]:
+        """The briefs the reply store can re-derive with no model call, by index: worked out in
+        ``replay_processes`` worker processes (re-deriving is pure CPU: threads would share one core).
+        An article that needs the model is left for the main loop; so is everything when the pool breaks."""
+        processes = self.settings.replay_processes
+        if processes is None:
+            processes = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
+                            _MAX_REPLAY_PROCESSES)
+        if (processes < 2 or self.stored_only or not self.settings.use_cache or self.settings.refresh
+                or self.settings.max_tokens_total is not None or self.settings.max_cost is not None):
+            return {}
+        todo = [(i, item) for i, item in enumerate(items) if isinstance(item, Article)
+                and self.cache.get(cache_key(item, self.prompt, self.settings, self.identity)) is None]
+        if (len(todo) < _MIN_REDERIVED and self._pool is None) or not todo or not self.settings.replies_dir.is_dir():
+            return {}  # a few articles: starting the workers would cost more than it saves, unless they run
+        found: dict[int, Outcome] = {}
+        pool = self._replay_pool(min(processes, len(todo)))
+        futures = {pool.submit(_rederive_one, item): (index, item) for index, item in todo}
+        try:
+            for future in as_completed(futures):
+                outcome = future.result()
+                if outcome is None:
+                    continue  # needs the model: the main loop asks it
+                index, item = futures[future]
+                outcome.rederived = True
+                found[index] = outcome
+                self.ledger.record(item.id, outcome.attempts, cached=False, failed=outcome.error is not None)
+                event("start", outcome)
+                event("done", outcome)
+        except BrokenProcessPool:
+            self._pool = None  # a worker died (out of memory, killed): what is left runs here, one by one
+        finally:
+            for future in futures:
+                future.cancel()  # after Ctrl-C or an error: nothing queued is started
+        return found
+
+    def _replay_pool(self, processes: int) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # spawn, not fork: the caller may run threads (the progress display), and a forked lock stays locked.
+            self._pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_start_worker, initargs=(self.settings,))
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the re-deriving worker processes, if any ran (they also stop when the program ends)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+# Re-deriving in worker processes pays ~2 s of imports per process: worth it from a few articles on, and more
+# than four processes would mostly wait on the disk.
+_MIN_REDERIVED = 8
+_MAX_REPLAY_PROCESSES = 4
+_worker: BriefRunner | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's: it cancels what is queued
+    _worker = BriefRunner(settings, quiet=True, stored_only=True)
+
+
+def _rederive_one(article: Article) -> Outcome | None:
+    """The article's outcome from stored replies alone, or None when it needs the model."""
+    assert _worker is not None, "worker not started"
+    try:
+        return _worker.brief(article)
+    except replay.ReplyNotStored:
+        return None
 
 
 class _InThisThread:

@@ -71,6 +71,20 @@ class ReplyStore:
         return sorted(self.directory.glob("??/*.json")) if self.directory.is_dir() else []
 
 
+class ReplyNotStored(BaseException):
+    """A request the reply store cannot answer, met where no model may be asked (a re-deriving worker
+    process: only the main process loads the model). A BaseException, like KeyboardInterrupt, so that no
+    layer between the transport and the caller (the openai client, instructor's re-asks, tenacity, the
+    steps) takes it for a failed request and carries on."""
+
+
+class StoredOnly(httpx.BaseTransport):
+    """The model's place for a process that may only read stored replies."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        raise ReplyNotStored(str(request.url))
+
+
 class ReplayTransport(httpx.BaseTransport):
     """Answers a chat-completions request from the reply store when it can, else asks ``inner``."""
 

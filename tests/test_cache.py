@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import extract
+from summarizer import extract, grounding
 from summarizer.cache import BriefCache, make_key
 from summarizer.config import Settings
 from summarizer.pipeline import brief_paths
@@ -64,6 +64,33 @@ def test_a_change_after_the_model_rederives_briefs_from_stored_replies(server: S
     assert again.brief.meetings == first.brief.meetings
     refreshed = brief_paths([one], settings.with_overrides(refresh=True))[0]  # --refresh asks the model again
     assert refreshed.ok and len(server.requests) > sent
+
+
+def test_stored_replies_rederive_in_worker_processes_and_the_model_is_asked_only_here(
+        server: ScriptedServer, settings: Settings, tmp_path: Path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for copy in ("a", "b"):  # ten articles: enough to start the worker processes
+        for seed in seeds:
+            (folder / f"{copy}_{seed.name}").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    parallel = settings.with_overrides(replay_processes=2)
+    first = brief_paths([str(folder)], parallel)  # no stored replies yet: all asked here, one by one
+    assert all(o.ok and not o.rederived for o in first)
+    for entry in BriefCache(settings.cache_dir).entries():
+        entry.unlink()  # as after a change to the code after the model
+    # One article's replies are gone: its two copies need the model, which only this process may ask.
+    marker = grounding.split_sentences(seeds[1].read_text(encoding="utf-8"))[2].text
+    for reply in ReplyStore(settings.replies_dir).entries():
+        if marker in reply.read_text(encoding="utf-8"):
+            reply.unlink()
+    sent = len(server.requests)
+    again = brief_paths([str(folder)], parallel)
+    assert [o.source for o in again] == [o.source for o in first]  # input order kept
+    assert [o.brief.meetings for o in again] == [o.brief.meetings for o in first]
+    assert [o.rederived for o in again] == [not o.source.endswith(seeds[1].name) for o in again]
+    asked = server.requests[sent:]
+    assert asked and all(marker in str(body["messages"]) for body in asked)
 
 
 def _hammer(directory: str, key: str, rounds: int) -> None:
