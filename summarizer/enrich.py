@@ -147,6 +147,17 @@ def stated_places(sentence: str) -> set[str]:
     return places
 
 
+# "On June 3 in Ruritania, ...", "In Ruritania, ...": a place set before the sentence's subject, followed by a
+# comma, is where the main clause (the meeting it reports) happened.
+_FRONTED_PLACE = re.compile(r"(?:[A-Z][^,.;:]{0,40}?\s)?[Ii]n\s+(?:the\s+)?(?P<place>[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2}),")
+
+
+def fronted_country(sentence: str) -> str | None:
+    """The country a sentence opens by placing its news in ("In Ruritania, Novak met ...")."""
+    opening = _FRONTED_PLACE.match(sentence.strip())
+    return opening["place"] if opening and vocabulary.is_country(opening["place"]) else None
+
+
 def stated_countries(sentence: str) -> set[str]:
     """The countries a sentence says something happened in ("took place ... in Ruritania")."""
     return {m["place"] for m in _STATED_PLACE.finditer(sentence) if vocabulary.is_country(m["place"])}

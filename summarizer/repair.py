@@ -27,7 +27,10 @@ from .schema import Participant
 # A capitalised run, with the lowercase particles names carry ("bin", "von der", "da").
 _PARTICLES = r"(?:bin|bint|ibn|al|el|von|van|der|den|de|da|do|dos|du|di|del|la|le)"
 _CAP = r"[A-Z\u00C0-\u024F][\w'\u2019.-]*"
-_RUN = re.compile(rf"{_CAP}(?:[ \t]+(?:{_PARTICLES}[ \t]+)*{_CAP})*")  # never across a line break
+# After a name's first word, also an article joined to a capitalised word ("al-Thani", "el-Sisi", "ad-Din").
+_JOINED = r"(?:al|el|ad|an|ar|as|ash|at|az|ud|ul)-[A-Z\u00C0-\u024F][\w'\u2019.-]*"
+_NAME_WORD = rf"(?:{_CAP}|{_JOINED})"
+_RUN = re.compile(rf"{_CAP}(?:[ \t]+(?:{_PARTICLES}[ \t]+)*{_NAME_WORD})*")  # never across a line break
 
 
 # Capitalised at a sentence's start, never the start of a name ("By Jane Doe", "Earlier President ...").
@@ -60,6 +63,8 @@ def _is_office(token: str) -> bool:
 def _is_honorific(tokens: list[str]) -> int:
     """How many leading tokens are an honorific ("Mr", "H.E.", "His Excellency")."""
     honorifics = vocabulary.words().honorifics
+    if tokens and tokens[0] == "HE":
+        return 1  # "HE Minister ...": His or Her Excellency without the full stops (never the pronoun, in capitals)
     for n in (3, 2, 1):
         if len(tokens) >= n and grounding.name_key(" ".join(tokens[:n])) in honorifics:
             return n
@@ -303,7 +308,7 @@ def _in_apposition(office: str, text: str) -> str | None:
     phrase = " ".join(office.split()).replace("\u2019", "'")
     if len(phrase.split()) < 2:
         return None
-    pattern = re.escape(phrase).replace(r"\ ", r"\s+").replace("'", "['\u2019]") + rf",?[ \t]+(?P<name>{_CAP}(?:[ \t]+(?:{_PARTICLES}[ \t]+)*{_CAP}){{1,4}})"
+    pattern = re.escape(phrase).replace(r"\ ", r"\s+").replace("'", "['\u2019]") + rf",?[ \t]+(?P<name>{_CAP}(?:[ \t]+(?:{_PARTICLES}[ \t]+)*{_NAME_WORD}){{1,4}})"
     found = {_person_words(m["name"]) for m in re.finditer(pattern, text)}
     names = {n for n in found if n and _looks_like_a_name(n)}
     return next(iter(names)) if len(names) == 1 else None
@@ -326,14 +331,14 @@ def _looks_like_a_name(name: str) -> bool:
     Nations", "of the United Nations" and "Trade and Ruritanian Expatriates" are not names of people."""
     tokens = name.split()
     for i, token in enumerate(tokens):
-        if _is_particle(token):
+        if _is_particle(token) or re.fullmatch(_JOINED, token):
             continue
         if not token[0].isupper():
             return False
         given = i + 1 < len(tokens) and _is_particle(tokens[i + 1])  # "Sultan bin Saad": a given name
-        if not given and any(part in vocabulary.words().office_words - _CONNECTORS
-                             for part in grounding.name_key(token).split()):
-            return False
+        parts = grounding.name_key(token).split()
+        if not given and parts and all(part in vocabulary.words().office_words - _CONNECTORS for part in parts):
+            return False  # "Minister", "Secretary-General"; not "Amir-Abdollahian"
     return bool(name.split()) and not _is_body_or_country(re.sub(r"^(?:of\s+)?(?:the\s+)?", "", name))
 
 
@@ -519,7 +524,8 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
         cut = offices[-1] + 1 if offices else len(tokens)
         while cut < len(tokens) - 1 and (vocabulary.is_country(tokens[cut]) or enrich.country_word(tokens[cut], country)):
             cut += 1  # "Chief Secretary of Ruritania Jan Novak": the country closes the office
-        tail = tokens[cut:]
+        honorific = _is_honorific(tokens[cut:])  # "Minister of Health Dr Jane Roe"
+        tail = tokens[cut + honorific:]
         if tail and not _is_particle(tail[0]) and _looks_like_a_name(" ".join(tail)) \
                 and " ".join(tail) in {m.name for m in mentions(text)}:
             stripped, tokens = stripped + tokens[:cut], tail
@@ -529,6 +535,8 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
     if name and (not _looks_like_a_name(name) or vocabulary.words().organisation.search(name)):
         stripped, name = raw.split(), ""  # an office or a body written where a name belongs
     office_words = [w for w in stripped if not enrich.country_word(w, country) and not grounding.POSSESSIVE.search(w)]
+    while office_words and grounding.name_key(office_words[0]) in _CONNECTORS:
+        office_words.pop(0)  # "the Amir": an article opens no office
     written = " ".join(office_words)
     vocab = vocabulary.words()
     an_office = any(grounding.name_key(w) in vocab.title_words - vocab.ranks for w in office_words)

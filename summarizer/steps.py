@@ -636,6 +636,16 @@ def place_and_time(brief: Brief, ctx: Context) -> None:
                 venue.city = next(iter(stated))
                 venue.country = None if given else venue.country  # the model's country went with its city
         venue.city, venue.country = enrich.value(venue.city), enrich.value(venue.country)
+        # The sentences that name this meeting's own people (not a visitor who is in every meeting).
+        others = {p.name for m in brief.meetings if m is not meeting for p in m.participants}
+        own = [s for s in theirs if _names_any({p.name for p in meeting.participants} - others, s)]
+        here = {c for s in own if (c := enrich.fronted_country(s))}
+        placed_in_country = (len(here) == 1 and meeting.format not in ("phone", "video") and venue.city is not None
+                             and not any(grounding.name_in_text(venue.city, s) for s in own))
+        if placed_in_country:
+            # "On June 3 in Ruritania, Novak met Ruiz": the one country this meeting's own sentences open by placing
+            # it in, over a city they never name (the visitor's capital, named for something else).
+            venue.city, venue.country = None, next(iter(here))
         # "Valoria, Ruritania", "Valoria (Ruritania)": a city with its country
         if venue.city and (written := re.fullmatch(r"\s*([^,(]+?)\s*(?:,|\()\s*([^,()]+?)\s*\)?\s*", venue.city)):
             town, rest = written.groups()
@@ -646,9 +656,9 @@ def place_and_time(brief: Brief, ctx: Context) -> None:
         # An occasion is a named event ("Caspian Summit") stated in the article, not "summit" or "visit".
         named = occasion and any(c.isupper() for c in occasion) and grounding.name_in_text(occasion, ctx.grounds)
         venue.occasion = occasion if named else None
-        if not venue.city and city and meeting.format not in ("phone", "video"):
+        if not venue.city and city and meeting.format not in ("phone", "video") and not placed_in_country:
             venue.city = city
-        if not venue.city and meeting.format not in ("phone", "video"):
+        if not venue.city and meeting.format not in ("phone", "video") and not placed_in_country:
             # No city, not even a dateline's: the one country the sentences reporting this meeting say it took
             # place in ("Jan Novak and Ana Petrova met during the forum in Ruritania") beats the model's guess.
             stated = {c for s in theirs for c in countries[s]}
