@@ -444,7 +444,7 @@ def drop_planned(brief: Brief, ctx: Context) -> None:
             ctx.warnings.append("dropped a meeting the article only announces: "
                                 + " / ".join(p.name for p in meeting.participants))
             continue
-        past = [t for t in together if words.background.search(_without_asides(t))]
+        past = [t for t in together if words.background.search(_without_asides(_unshifted(t)))]
         if past and not any(words.held.search(_without_future(t)) for t in together if t not in past):
             # Told as background, and otherwise only announced: "their talks in March 2011 ... They are
             # expected to meet on Thursday".
@@ -453,6 +453,16 @@ def drop_planned(brief: Brief, ctx: Context) -> None:
             continue
         kept.append(meeting)
     brief.meetings = kept
+
+
+# "The ministry said Novak had met Ruiz": after a reporting verb the past perfect is the report's tense (the
+# news itself), not an earlier meeting.
+_BACKSHIFT = re.compile(r"\b((?:said|says|stated|announced|reported|added|noted|confirmed)\b[^.;]*?\b)had\s+"
+                        r"(?=(?:met|talked|spoken|held)\b)")
+
+
+def _unshifted(sentence: str) -> str:
+    return _BACKSHIFT.sub(r"\1", sentence)
 
 
 def _without_asides(sentence: str) -> str:

@@ -1005,3 +1005,14 @@ def test_the_country_a_meetings_own_sentence_opens_with_beats_a_city_named_for_s
     aside = ("Vera met Ana Ruiz in Valoria on Monday and they discussed the next summit in Peru.\n")
     assert _steps(aside, _meeting(("Tomas Vera", "Speaker", "Norland"), ("Ana Ruiz", "President", "Peru"))
                   ).meetings[0].venue.city in (None, "Valoria")
+
+
+def test_a_meeting_reported_in_the_past_perfect_after_said_is_the_news_not_background():
+    text = ("Minister receives new envoy\n"
+            "A release from the ministry said Minister Jan Novak had met Ambassador Ana Ruiz of Ruritania at the "
+            "ministry.\nThey discussed trade.\n")
+    meeting = _meeting(("Jan Novak", "Minister", "Norland"), ("Ana Ruiz", "Ambassador", "Ruritania"))
+    assert _names(_steps(text, meeting)) == [["Jan Novak", "Ana Ruiz"]]
+    earlier = text.replace("A release from the ministry said Minister Jan Novak had met",
+                           "Minister Jan Novak had met")
+    assert _names(_steps(earlier, meeting)) == []
