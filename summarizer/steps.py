@@ -225,13 +225,14 @@ def _listed_hosts(people: list[Participant], ctx: Context) -> list[list[Particip
     B, and the Foreign Minister, C"): a visit report's list of whom someone met is one meeting with each,
     unless it says they met together or speaks of "the meeting", one. The visitor is the one person of
     the meeting the list leaves out; hosts named before the verb ("A and B met the visitor") met him together."""
-    if re.search(r"\b(?:the|this|that)\s+meeting\b", ctx.grounds, re.IGNORECASE):
-        return []
+    one_meeting = re.search(r"\b(?:the|this|that)\s+meeting\b", ctx.grounds, re.IGNORECASE)
     for sentence in ctx.sentences:
         done = _without_future(sentence.text)
         verb = _MET_LIST.search(done)
         if verb is None or re.search(r"\b(?:together|jointly|joint)\b", done, re.IGNORECASE):
             continue
+        if one_meeting and not re.search(r"meetings|talks", verb.group(), re.IGNORECASE):
+            continue  # "the meeting" elsewhere: the list met the visitor at one table, unless it says "meetings"
         at = {p.name: named_at(p.name, done) for p in people}
         listed = [p for p in people if at[p.name] is not None and at[p.name] > verb.start()
                   and not _only_possessive(p.name, done[verb.start():])]  # "met Jan Novak's adviser, X"

@@ -686,9 +686,11 @@ def test_a_held_meeting_stays_whatever_else_the_sentence_says_or_where_its_line_
 
 
 @pytest.mark.parametrize("verb", ["held meetings with", "had bilateral talks with"])
-def test_a_visitors_list_after_meetings_or_bilateral_talks_is_one_meeting_with_each(verb: str):
+@pytest.mark.parametrize("after", ["", "Petrova said the meeting with Novak was warm.\n"])
+def test_a_visitors_list_after_meetings_or_bilateral_talks_is_one_meeting_with_each(verb: str, after: str):
+    # "Meetings" says there were several, even where the article goes on about "the meeting" with one of them.
     text = (f"In Arlen, Minister Ana Petrova {verb} President Jan Novak, Speaker Olaf Berg and Defence Minister "
-            "Eva Lind on Monday.\n")
+            "Eva Lind on Monday.\n" + after)
     visit = _meeting(("Ana Petrova", "Minister", "Valoria"), ("Jan Novak", "President", "Norland"),
                      ("Olaf Berg", "Speaker", "Valoria"), ("Eva Lind", "Defence Minister", "Valoria"))
     assert sorted(map(sorted, _names(_steps(text, visit)))) == [
