@@ -124,6 +124,9 @@ def split_calls(brief: Brief, ctx: Context) -> None:
 _ATTENDED = re.compile(r"\b(?:(?:was|were)\s+(?:also\s+)?attended\s+by|in\s+the\s+presence\s+of)\b", re.IGNORECASE)
 _SITTINGS = r"(?:meeting|talks|reception|dinner|luncheon|lunch|session)\b"
 _SITTING = re.compile(rf"\b{_SITTINGS}", re.IGNORECASE)
+# A multilateral gathering: "summit", "conference", "the meeting of the Union" (a body's, not two sides').
+_GATHERING = re.compile(r"\b(?:summit|conference|forum|(?:general\s+)?assembly|(?:meeting|session)s?\s+of\s+(?:the\s+)?"
+                        r"(?-i:[A-Z]))", re.IGNORECASE)
 # "A, B and C were present at the talks", "... were also present on the occasion": the people come before the cue.
 _PRESENT = re.compile(rf"\b(?:was|were)\s+(?:also\s+)?present\s+(?:(?:at|during|in)\s+(?:the|this)\s+{_SITTINGS}"
                       rf"|on\s+the\s+occasion)", re.IGNORECASE)
@@ -138,9 +141,14 @@ def add_attendees(brief: Brief, ctx: Context) -> None:
     earlier: list[str] = []
     for sentence in ctx.sentences:
         cue = _ATTENDED.search(sentence.text)
-        if cue and (_SITTING.search(sentence.text[:cue.start()]) or any(
-                named_at(p.name, sentence.text[:cue.start()]) is not None for m in brief.meetings for p in m.participants)):
-            target = _meeting_named(brief.meetings, [sentence.text[:cue.start()], *reversed(earlier)])
+        before = sentence.text[:cue.start()] if cue else ""
+        named_before = any(named_at(p.name, before) is not None for m in brief.meetings for p in m.participants)
+        if cue and _GATHERING.search(before) and not named_before:
+            # "The meeting of the Union was also attended by A, B and C": a multilateral gathering's attendees sat
+            # in no meeting of the brief's, and met no one by being listed together.
+            _seat_present(brief, ctx, sentence.text[cue.end():], None, gathering=True)
+        elif cue and (_SITTING.search(before) or named_before):
+            target = _meeting_named(brief.meetings, [before, *reversed(earlier)])
             _seat_present(brief, ctx, sentence.text[cue.end():], target)
         present = _PRESENT.search(sentence.text)
         if present:
@@ -148,18 +156,21 @@ def add_attendees(brief: Brief, ctx: Context) -> None:
         earlier.append(sentence.text)
 
 
-def _seat_present(brief: Brief, ctx: Context, clause: str, target: Meeting | None) -> None:
+def _seat_present(brief: Brief, ctx: Context, clause: str, target: Meeting | None, *, gathering: bool = False) -> None:
     """Officials listed as attending or "present at the meeting" sat in that meeting: they join it, and a
-    "meeting" of theirs alone (the model's reading of the list) goes."""
-    if target is None:
+    "meeting" of theirs alone (the model's reading of the list) goes. Those of a ``gathering`` join none."""
+    if target is None and not gathering:
         return
     offices = {m.name: office for m in repair.mentions(clause) if (office := repair.introduced_office(m, clause))}
+    listed = [m.name for m in repair.mentions(clause)] if gathering else list(offices)  # "Ruritania's Jan Novak"
     for meeting in list(brief.meetings):
         if meeting is not target and meeting.participants and all(
-                any(same_person(p.name, name) for name in offices) for p in meeting.participants):
+                any(same_person(p.name, name) for name in listed) for p in meeting.participants):
             brief.meetings.remove(meeting)
-            ctx.warnings.append(f"merged a meeting of {len(meeting.participants)} people the article lists as "
-                                "attending another meeting into it")
+            ctx.warnings.append(f"dropped a meeting of {len(meeting.participants)} people the article lists as "
+                                + ("attending a gathering" if gathering else "attending another meeting, into it"))
+    if target is None:
+        return
     for name, office in offices.items():
         if not any(same_person(name, p.name) for m in brief.meetings for p in m.participants):
             target.participants.append(Participant(name=name, title=office))

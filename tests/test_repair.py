@@ -1018,3 +1018,13 @@ def test_a_meeting_reported_in_the_past_perfect_after_said_is_the_news_not_backg
     earlier = text.replace("A release from the ministry said Minister Jan Novak had met",
                            "Minister Jan Novak had met")
     assert _names(_steps(earlier, meeting)) == []
+
+
+def test_those_listed_as_attending_a_bodys_gathering_join_no_meeting_and_form_none():
+    text = ("Foreign Minister Ana Petrova held talks with Foreign Minister Jan Novak on the margins of a Union "
+            "conclave in Arlen on Friday.\n"
+            "The meeting of the Union was also attended by Norlandic Foreign Minister Olaf Berg and Valoria's Eva "
+            "Lindqvist.\n")
+    talks = _meeting(("Ana Petrova", "Foreign Minister", "Ruritania"), ("Jan Novak", "Foreign Minister", "Elbonia"))
+    listed = _meeting(("Olaf Berg", "Foreign Minister", "Norland"), ("Eva Lindqvist", None, "Valoria"))
+    assert _names(_steps(text, talks, listed)) == [["Ana Petrova", "Jan Novak"]]
