@@ -33,6 +33,7 @@ def labels_in(sentence: str) -> list[tuple[Area, re.Match[str]]]:
     found = []
     for area, pattern in vocabulary.area_patterns().items():
         match = next((m for m in pattern.finditer(sentence) if not _portfolio(sentence, m) and (
+                      area in _NAMED_AREAS or not _in_a_name(sentence, m)) and (
                       area is not Area.multilateral or not _gathering(sentence, m))), None)
         if match:
             found.append((area, match))
@@ -59,6 +60,26 @@ _PORTFOLIO = re.compile(r"\b(?:Minist(?:er|ry)|Secretary|Department|Commissioner
 def _portfolio(sentence: str, keyword: re.Match[str]) -> bool:
     """The keyword is a word of an office's portfolio ("the Minister of Trade"), not a field of cooperation."""
     return keyword.group()[:1].isupper() and bool(_PORTFOLIO.search(sentence[:keyword.start()]))
+
+
+# Areas whose keywords are names: bodies ("the SCO") and joint commissions.
+_NAMED_AREAS = frozenset({Area.multilateral, Area.political})
+# Title Case words around a keyword, with the small words names keep ("Council on Economic and Trade Cooperation").
+_TITLE_WORD = r"(?:[A-Z][\w-]*|of|on|for|and|the|&)"
+_NAME_BEFORE = re.compile(rf"(?:{_TITLE_WORD}\s+)+$")
+_NAME_AFTER = re.compile(rf"(?:\s+{_TITLE_WORD})+")
+
+
+def _in_a_name(sentence: str, keyword: re.Match[str]) -> bool:
+    """The keyword is a word of an institution's, an agreement's or an event's name ("Asia-Pacific Economic
+    Cooperation", "the Joint Economic Commission"): capitalised, not opening the sentence, with at least two
+    more capitalised words around it."""
+    if not keyword.group()[:1].isupper() or not sentence[:keyword.start()].strip():
+        return False
+    before = _NAME_BEFORE.search(sentence[:keyword.start()])
+    after = _NAME_AFTER.match(sentence, keyword.end())
+    words = (before.group().split() if before else []) + (after.group().split() if after else [])
+    return sum(w[:1].isupper() for w in words) >= 2
 
 
 def _gathering(sentence: str, body: re.Match[str]) -> bool:
