@@ -699,8 +699,15 @@ def label_areas(brief: Brief, ctx: Context) -> None:
         # trade") speaks of that meeting, though it falls among this one's sentences.
         own = {p.name for p in meeting.participants}
         others = {p.name for m in brief.meetings if m is not meeting for p in m.participants} - own
-        found = areas.find_areas([s for s in segment if _names_any(own, s.text) or not _names_any(others, s.text)])
+        found = areas.find_areas([s for s in segment if (_names_any(own, s.text) or not _names_any(others, s.text))
+                                  and not _PLANNED_MEETING.search(s.text)])
         meeting.agreed_areas = [AgreedArea(area=area, evidence=s.text) for area, s in found.items()]
+
+
+# "... is scheduled to visit Ruritania to meet ...", "will hold talks with ...": a sentence about a meeting still to
+# come tells what it will be about, not what a held one took up.
+_PLANNED_MEETING = re.compile(r"\b(?:will|is\s+(?:scheduled|expected|due|set)\s+to|are\s+(?:scheduled|expected|due|set)\s+to)"
+                              r"\s+(?:also\s+)?(?:meet|visit|hold\s+talks|travel)\b", re.IGNORECASE)
 
 
 def _names_any(names: set[str], text: str) -> bool:

@@ -1028,3 +1028,11 @@ def test_those_listed_as_attending_a_bodys_gathering_join_no_meeting_and_form_no
     talks = _meeting(("Ana Petrova", "Foreign Minister", "Ruritania"), ("Jan Novak", "Foreign Minister", "Elbonia"))
     listed = _meeting(("Olaf Berg", "Foreign Minister", "Norland"), ("Eva Lindqvist", None, "Valoria"))
     assert _names(_steps(text, talks, listed)) == [["Ana Petrova", "Jan Novak"]]
+
+
+def test_a_sentence_about_a_meeting_still_to_come_gives_the_held_one_no_area():
+    text = ("Foreign Minister Ana Petrova met President Jan Novak in Arlen on Monday and they agreed to boost trade.\n"
+            "Petrova is scheduled to visit Valoria on Friday to meet its leaders to expand energy cooperation.\n")
+    meeting = _meeting(("Ana Petrova", "Foreign Minister", "Ruritania"), ("Jan Novak", "President", "Norland"))
+    [got] = _steps(text, meeting).meetings
+    assert {a.area.value for a in got.agreed_areas} == {"trade"}
