@@ -520,7 +520,7 @@ def merge_people(brief: Brief, ctx: Context) -> None:
             body = repair.international_body(person.name, title, ctx.grounds)
             person.country = body or person.country or canonical.country or repair.office_country(title)
             # A body's name in its office is no country adjective: "African Union Commission Chairperson".
-            person.title = title if body else enrich.clean_title(title, person.country)
+            person.title = _without_body(title, body) if body else enrich.clean_title(title, person.country)
             spellings = {*canonical.aliases, *person.aliases, *enrich.find_aliases(canonical.name, ctx.grounds)}
             person.aliases = sorted(
                 (s for s in spellings
@@ -533,6 +533,24 @@ def merge_people(brief: Brief, ctx: Context) -> None:
                 if person.title and _COUNTERPART.fullmatch(person.title) and other.title \
                         and not _COUNTERPART.fullmatch(other.title):
                     person.title = other.title
+
+
+def _without_body(title: str | None, body: str) -> str | None:
+    """A body official's office without the body's name before or after it, as titles leave out the country:
+    "UN Secretary-General", "Secretary-General of the United Nations (UN)" -> "Secretary-General"."""
+    if not title:
+        return title
+    pattern = vocabulary.bodies()[body]
+    opening = pattern.match(title)
+    rest = title[opening.end():].split() if opening else []
+    if opening and title[opening.end():opening.end() + 1].isspace() and rest \
+            and grounding.name_key(rest[0]) not in vocabulary.words().institution_words:  # "African Union Commission ..."
+        title = " ".join(rest)
+    for closing in re.finditer(r"\s+of\s+(?:the\s+)?", title):
+        named = pattern.match(title, closing.end())
+        if named and not re.sub(r"\s*\([A-Z][\w.-]*\)", "", title[named.end():]).strip():
+            return title[:closing.start()]
+    return title
 
 
 _COUNTERPART = re.compile(r"(?:(?:his|her|their|the)\s+)?(?:[\w'-]+\s+)?counterparts?", re.IGNORECASE)

@@ -1036,3 +1036,15 @@ def test_a_sentence_about_a_meeting_still_to_come_gives_the_held_one_no_area():
     meeting = _meeting(("Ana Petrova", "Foreign Minister", "Ruritania"), ("Jan Novak", "President", "Norland"))
     [got] = _steps(text, meeting).meetings
     assert {a.area.value for a in got.agreed_areas} == {"trade"}
+
+
+@pytest.mark.parametrize("written, office", [
+    ("UN Secretary-General", "Secretary-General"),
+    ("Secretary General of the Organization of American States (OAS)", "Secretary General"),
+    ("African Union Commission Chairperson", "African Union Commission Chairperson"),  # the body's own organ
+])
+def test_a_body_officials_title_leaves_out_the_body_as_titles_leave_out_the_country(written: str, office: str):
+    text = f"The {written} Jan Novak met President Ana Ruiz in Arlen on Monday.\n"
+    meeting = _meeting(("Jan Novak", written, None), ("Ana Ruiz", "President", "Norland"))
+    [got] = _steps(text, meeting).meetings
+    assert got.participants[0].title == office and got.participants[0].country is not None
