@@ -397,7 +397,9 @@ def _office_reference(title: str, country: str) -> re.Pattern[str] | None:
 
 
 _SENT_FROM = re.compile(r"\b(?:(?:messages?|letters?|greetings|regards|wishes|invitation|congratulations)\s+(?:\w+\s+){0,2}"
-                        r"(?:from|to|of)|on\s+behalf\s+of)\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,5}$")
+                        r"(?:(?:from|to|of)\s+(?:the\s+)?|from\s+(?:his|her|their)\s+(?:[A-Z][\w.-]*\s+){0,2}"
+                        r"(?:counterpart|colleague),?\s+)|on\s+behalf\s+of\s+(?:the\s+)?)"  # "from his ... counterpart, X"
+                        r"(?:[A-Z][\w.-]*\s+){0,5}$")
 _SENDERS = re.compile(r"^[^,;]{0,40}?(?:['\u2019]s?|\s(?:has\s+|had\s+)?(?:sent|wrote|addressed)\s+(?:a|an|his|her|the))"
                       r"\s+(?:\w+\s+)?(?:message|letter|greetings|regards|wishes|invitation|envoy|emissary)\b", re.IGNORECASE)
 
@@ -409,8 +411,15 @@ def _only_sends(name: str, sentences: list[grounding.Sentence]) -> bool:
     said = [(s.text, at) for s in sentences if (at := named_at(name, s.text)) is not None]
     sends = [_SENT_FROM.search(text[:at]) or _SENDERS.match(text[at:]) for text, at in said]
     words = vocabulary.words()
-    return any(sends) and all(sent or (words.planned.search(text) and not words.held.search(text))
+    return any(sends) and all(sent or (words.planned.search(text) and not words.held.search(text)) or _caption(text)
                               for sent, (text, _) in zip(sends, said, strict=True))
+
+
+def _caption(sentence: str) -> bool:
+    """A line that is only an office and a name ("Ruritanian President Jan Novak."): a photo's caption, which
+    reports nothing."""
+    return bool(re.fullmatch(r"(?:[A-Z][\w.'\u2019-]*\s+){1,8}[A-Z][\w'\u2019-]*\.?(?:\s*[|(\[-]?\s*(?i:(?:file\s+)?"
+                             r"(?:photo|image|picture)s?)\b.*)?", sentence.strip()))
 
 
 _SPOUSE = re.compile(r"\b(?:wife|husband|spouse|first lady|first gentleman)\s*,?\s*(?:(?:Mrs|Mr|Madam|Dr)\.?\s+)?$", re.IGNORECASE)

@@ -584,6 +584,16 @@ def test_one_who_only_sends_greetings_of_a_leader_is_no_participant():
     assert _names(_steps(text, *meetings)) == [["Ana Petrova", "Jan Novak"]]
 
 
+def test_one_who_sent_a_message_through_a_counterpart_and_is_in_a_photo_caption_is_no_participant():
+    text = ("Valorian President Olaf Berg. | Photo: Agency\n"
+            "Speaker Ana Petrova said she gave President Jan Novak a message from his Valorian counterpart, "
+            "Olaf Berg, in which he invited him to visit.\n"
+            "Petrova and Novak met in Arlen on Monday.\n")
+    meeting = _meeting(("Ana Petrova", "Speaker", "Valoria"), ("Jan Novak", "President", "Norland"),
+                       ("Olaf Berg", "President", "Valoria"))
+    assert _names(_steps(text, meeting)) == [["Ana Petrova", "Jan Novak"]]
+
+
 def test_officials_present_on_the_occasion_sit_in_the_meeting():
     text = ("Foreign Minister Jan Novak held talks with President Ana Ruiz in Arlen.\n"
             "Finance Minister Ivo Brandt and Trade Minister Lena Holm were present on the occasion.\n")
