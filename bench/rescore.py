@@ -29,7 +29,7 @@ from summarizer.cache import REPLIES  # noqa: E402
 from summarizer.config import load_settings  # noqa: E402
 from summarizer.evaluate import discover_sets, from_outcomes  # noqa: E402
 from summarizer.local_llm import LlamaTransport  # noqa: E402
-from summarizer.pipeline import BriefRunner  # noqa: E402
+from summarizer.pipeline import BriefRunner, replay_processes  # noqa: E402
 
 
 def main() -> None:
@@ -49,7 +49,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="rescore-") as empty:
         (Path(empty) / REPLIES).symlink_to(store.resolve(), target_is_directory=True)
         os.environ["SUMMARIZER_CACHE_DIR"] = empty  # no brief from an earlier run: every one is re-derived
-        runner = BriefRunner(load_settings(prompt=args.prompt))  # one for every set, as `summarizer eval` has
+        settings = load_settings(prompt=args.prompt)
+        if settings.replay_processes is None:
+            settings = settings.with_overrides(replay_processes=replay_processes())  # as the command line does
+        runner = BriefRunner(settings)  # one for every set, as `summarizer eval` has
         rows = []
         for labelled_set in discover_sets(ROOT / "evals"):
             labelled = labelled_set.load()

@@ -22,7 +22,7 @@ from .cache import BriefCache
 from .config import Settings, load_settings
 from .errors import SummarizerError
 from .notes import render_note, render_notes
-from .pipeline import BriefRunner, Outcome
+from .pipeline import BriefRunner, Outcome, replay_processes
 
 app = typer.Typer(
     help="Turn news articles about diplomatic meetings into validated briefs, notes, evaluations and reports.\n\n"
@@ -86,9 +86,12 @@ CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache 
 
 def _settings(**overrides) -> Settings:
     try:
-        return load_settings(**overrides)
+        settings = load_settings(**overrides)
     except SummarizerError as exc:
         _fail(str(exc))
+    if settings.replay_processes is None:  # an entry point: worker processes may be spawned (see BriefRunner)
+        settings = settings.with_overrides(replay_processes=replay_processes())
+    return settings
 
 
 def _print_error(message: str) -> None:

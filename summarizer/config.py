@@ -57,7 +57,8 @@ class Settings:
     max_tokens_total: int | None = None  # stop starting new articles past this many tokens
     max_cost: float | None = None  # ... or past this many USD
     prices: dict[str, list[float]] = field(default_factory=dict)  # model -> [input, output] USD per 1M tokens
-    # Worker processes that re-derive briefs from stored replies (no model in them); None: one per core, up to 4.
+    # Worker processes that re-derive briefs from stored replies (no model in them); None: one per core (up to 4)
+    # on the command line, none through the library (spawned workers need the caller's `__main__` guard).
     replay_processes: int | None = None
 
     @property

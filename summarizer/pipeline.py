@@ -183,12 +183,11 @@ class BriefRunner:
 
     def _rederive(self, items: list[Article | ArticleError], event: Callable[[str, Outcome], None]) -> dict[int, Outcome]:
         """The briefs the reply store can re-derive with no model call, by index: worked out in
-        ``replay_processes`` worker processes (re-deriving is pure CPU: threads would share one core).
+        ``replay_processes`` worker processes (re-deriving is pure CPU: threads would share one core). The
+        workers are spawned: like any multiprocessing user, a calling script needs ``if __name__ == "__main__":``.
+        The command line sets one per core (:func:`replay_processes`); the library default (None) is none.
         An article that needs the model is left for the main loop; so is everything when the pool breaks."""
-        processes = self.settings.replay_processes
-        if processes is None:
-            processes = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
-                            _MAX_REPLAY_PROCESSES)
+        processes = self.settings.replay_processes or 1
         if (processes < 2 or self.stored_only or not self.settings.use_cache or self.settings.refresh
                 or self.settings.max_tokens_total is not None or self.settings.max_cost is not None):
             return {}
@@ -236,6 +235,12 @@ class BriefRunner:
 _MIN_REDERIVED = 8
 _MAX_REPLAY_PROCESSES = 4
 _worker: BriefRunner | None = None
+
+
+def replay_processes() -> int:
+    """One re-deriving worker process per core this process may use, up to four."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cores, _MAX_REPLAY_PROCESSES)
 
 
 def _start_worker(settings: Settings) -> None:

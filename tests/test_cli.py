@@ -107,6 +107,29 @@ def test_stdin_and_exit_status_in_a_subprocess(env, tmp_path: Path):
     assert [p["name"] for p in brief["meetings"][0]["participants"]] == ["Ali Bagheri", "Adel Tursanev"]
 
 
+def test_briefs_missing_after_a_code_change_are_rederived_in_worker_processes(env, tmp_path: Path,
+                                                                               server: ScriptedServer):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for copy in ("a", "b"):  # ten articles: enough to start the workers
+        for seed in sorted(SEEDS.glob("*.txt")):
+            (folder / f"{copy}_{seed.name}").write_bytes(seed.read_bytes())
+    command = [sys.executable, "-m", "summarizer", "brief", str(folder), "-f", "json", "-o", str(tmp_path / "out")]
+    run = {**os.environ, **env, "SUMMARIZER_REPLAY_PROCESSES": ""}  # the command line's default: one per core
+    first = subprocess.run(command, capture_output=True, text=True, env=run, timeout=300)
+    assert first.returncode == 0, first.stderr
+    briefs = [p for p in (tmp_path / "cache").glob("??/*.json")]
+    assert len(briefs) == 10
+    for entry in briefs:
+        entry.unlink()  # as after a change to the code after the model
+    sent = len(server.requests)
+    again = subprocess.run(command, capture_output=True, text=True, env={**run, "SUMMARIZER_REPLAY_PROCESSES": "2"},
+                           timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.count("from stored replies") == 10 and len(server.requests) == sent
+    assert "Traceback" not in again.stderr
+
+
 def test_prompts_lists_versions(env):
     result = invoke(["prompts"], env)
     assert result.exit_code == 0
