@@ -57,6 +57,10 @@ class BriefCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
 
+    def has(self, key: str) -> bool:
+        """An entry exists for the key (read or not: ``get`` still treats a corrupt one as missing)."""
+        return self._path(key).is_file()
+
     def get(self, key: str) -> Brief | None:
         path = self._path(key)
         try:

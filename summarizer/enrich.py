@@ -234,6 +234,24 @@ def clean_title(title: str | None, country: str | None) -> str | None:
     return title or None
 
 
+def clean_body_title(title: str | None, body: str) -> str | None:
+    """A body official's office without the body's name before or after it, as titles leave out the country:
+    "UN Secretary-General", "Secretary-General of the United Nations (UN)" -> "Secretary-General"."""
+    if not title:
+        return title
+    pattern = vocabulary.bodies()[body]
+    opening = pattern.match(title)
+    rest = title[opening.end():].split() if opening else []
+    if opening and title[opening.end():opening.end() + 1].isspace() and rest \
+            and grounding.name_key(rest[0]) not in vocabulary.words().institution_words:  # "African Union Commission ..."
+        title = " ".join(rest)
+    for closing in re.finditer(r"\s+of\s+(?:the\s+)?", title):
+        named = pattern.match(title, closing.end())
+        if named and not re.sub(r"\s*\([A-Z][\w.-]*\)", "", title[named.end():]).strip():
+            return title[:closing.start()]
+    return title
+
+
 def _country_suffix(title: str, country: str | None) -> int | None:
     """Where an "of ..." ending that names only the person's country or body starts: "of Ost Ruritania",
     "of the Republic", "of the Ruritanian Union Secretariat" for the Ruritanian Union."""

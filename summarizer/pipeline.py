@@ -191,8 +191,9 @@ class BriefRunner:
         if (processes < 2 or self.stored_only or not self.settings.use_cache or self.settings.refresh
                 or self.settings.max_tokens_total is not None or self.settings.max_cost is not None):
             return {}
+        # Existence only: the main loop reads the cached briefs; a corrupt one is re-derived there.
         todo = [(i, item) for i, item in enumerate(items) if isinstance(item, Article)
-                and self.cache.get(cache_key(item, self.prompt, self.settings, self.identity)) is None]
+                and not self.cache.has(cache_key(item, self.prompt, self.settings, self.identity))]
         if (len(todo) < _MIN_REDERIVED and self._pool is None) or not todo or not self.settings.replies_dir.is_dir():
             return {}  # a few articles: starting the workers would cost more than it saves, unless they run
         found: dict[int, Outcome] = {}

@@ -141,40 +141,41 @@ def add_attendees(brief: Brief, ctx: Context) -> None:
     earlier: list[str] = []
     for sentence in ctx.sentences:
         cue = _ATTENDED.search(sentence.text)
-        before = sentence.text[:cue.start()] if cue else ""
-        named_before = any(named_at(p.name, before) is not None for m in brief.meetings for p in m.participants)
-        if cue and _GATHERING.search(before) and not named_before:
-            # "The meeting of the Union was also attended by A, B and C": a multilateral gathering's attendees sat
-            # in no meeting of the brief's, and met no one by being listed together.
-            _seat_present(brief, ctx, sentence.text[cue.end():], None, gathering=True)
-        elif cue and (_SITTING.search(before) or named_before):
-            target = _meeting_named(brief.meetings, [before, *reversed(earlier)])
-            _seat_present(brief, ctx, sentence.text[cue.end():], target)
+        if cue:
+            before, listed = sentence.text[:cue.start()], sentence.text[cue.end():]
+            named_before = any(named_at(p.name, before) is not None for m in brief.meetings for p in m.participants)
+            if _GATHERING.search(before) and not named_before:
+                # "The meeting of the Union was also attended by A, B and C": a multilateral gathering's attendees
+                # sat in no meeting of the brief's, and met no one by being listed together.
+                _drop_meetings_of(brief, ctx, [m.name for m in repair.mentions(listed)], "attending a gathering")
+            elif _SITTING.search(before) or named_before:
+                _seat_present(brief, ctx, listed, _meeting_named(brief.meetings, [before, *reversed(earlier)]))
         present = _PRESENT.search(sentence.text)
         if present:
             _seat_present(brief, ctx, sentence.text[:present.start()], _meeting_named(brief.meetings, earlier[::-1]))
         earlier.append(sentence.text)
 
 
-def _seat_present(brief: Brief, ctx: Context, clause: str, target: Meeting | None, *, gathering: bool = False) -> None:
+def _seat_present(brief: Brief, ctx: Context, clause: str, target: Meeting | None) -> None:
     """Officials listed as attending or "present at the meeting" sat in that meeting: they join it, and a
-    "meeting" of theirs alone (the model's reading of the list) goes. Those of a ``gathering`` join none."""
-    if target is None and not gathering:
-        return
-    offices = {m.name: office for m in repair.mentions(clause) if (office := repair.introduced_office(m, clause))}
-    listed = [m.name for m in repair.mentions(clause)] if gathering else list(offices)  # "Ruritania's Jan Novak"
-    for meeting in list(brief.meetings):
-        if meeting is not target and meeting.participants and all(
-                any(same_person(p.name, name) for name in listed) for p in meeting.participants):
-            brief.meetings.remove(meeting)
-            ctx.warnings.append(f"dropped a meeting of {len(meeting.participants)} people the article lists as "
-                                + ("attending a gathering" if gathering else "attending another meeting, into it"))
+    "meeting" of theirs alone (the model's reading of the list) goes."""
     if target is None:
         return
+    offices = {m.name: office for m in repair.mentions(clause) if (office := repair.introduced_office(m, clause))}
+    _drop_meetings_of(brief, ctx, list(offices), "attending another meeting, into it", keep=target)
     for name, office in offices.items():
         if not any(same_person(name, p.name) for m in brief.meetings for p in m.participants):
             target.participants.append(Participant(name=name, title=office))
             ctx.warnings.append(f"added {name!r}, who the article says attended the meeting")
+
+
+def _drop_meetings_of(brief: Brief, ctx: Context, listed: list[str], why: str, *, keep: Meeting | None = None) -> None:
+    """A "meeting" of listed people alone is the model's reading of the list: it goes (all but ``keep``)."""
+    for meeting in list(brief.meetings):
+        if meeting is not keep and meeting.participants and all(
+                any(same_person(p.name, name) for name in listed) for p in meeting.participants):
+            brief.meetings.remove(meeting)
+            ctx.warnings.append(f"dropped a meeting of {len(meeting.participants)} people the article lists as {why}")
 
 
 def _meeting_named(meetings: list[Meeting], texts: list[str]) -> Meeting | None:
@@ -529,7 +530,7 @@ def merge_people(brief: Brief, ctx: Context) -> None:
             body = repair.international_body(person.name, title, ctx.grounds)
             person.country = body or person.country or canonical.country or repair.office_country(title)
             # A body's name in its office is no country adjective: "African Union Commission Chairperson".
-            person.title = _without_body(title, body) if body else enrich.clean_title(title, person.country)
+            person.title = enrich.clean_body_title(title, body) if body else enrich.clean_title(title, person.country)
             spellings = {*canonical.aliases, *person.aliases, *enrich.find_aliases(canonical.name, ctx.grounds)}
             person.aliases = sorted(
                 (s for s in spellings
@@ -542,24 +543,6 @@ def merge_people(brief: Brief, ctx: Context) -> None:
                 if person.title and _COUNTERPART.fullmatch(person.title) and other.title \
                         and not _COUNTERPART.fullmatch(other.title):
                     person.title = other.title
-
-
-def _without_body(title: str | None, body: str) -> str | None:
-    """A body official's office without the body's name before or after it, as titles leave out the country:
-    "UN Secretary-General", "Secretary-General of the United Nations (UN)" -> "Secretary-General"."""
-    if not title:
-        return title
-    pattern = vocabulary.bodies()[body]
-    opening = pattern.match(title)
-    rest = title[opening.end():].split() if opening else []
-    if opening and title[opening.end():opening.end() + 1].isspace() and rest \
-            and grounding.name_key(rest[0]) not in vocabulary.words().institution_words:  # "African Union Commission ..."
-        title = " ".join(rest)
-    for closing in re.finditer(r"\s+of\s+(?:the\s+)?", title):
-        named = pattern.match(title, closing.end())
-        if named and not re.sub(r"\s*\([A-Z][\w.-]*\)", "", title[named.end():]).strip():
-            return title[:closing.start()]
-    return title
 
 
 _COUNTERPART = re.compile(r"(?:(?:his|her|their|the)\s+)?(?:[\w'-]+\s+)?counterparts?", re.IGNORECASE)
@@ -686,8 +669,7 @@ def place_and_time(brief: Brief, ctx: Context) -> None:
                 venue.country = None if given else venue.country  # the model's country went with its city
         venue.city, venue.country = enrich.value(venue.city), enrich.value(venue.country)
         # The sentences that name this meeting's own people (not a visitor who is in every meeting).
-        others = {p.name for m in brief.meetings if m is not meeting for p in m.participants}
-        own = [s for s in theirs if _names_any({p.name for p in meeting.participants} - others, s)]
+        own = [s for s in theirs if _names_any({p.name for p in meeting.participants} - _others(brief, meeting), s)]
         here = {c for s in own if (c := enrich.fronted_country(s))}
         placed_in_country = (len(here) == 1 and meeting.format not in ("phone", "video") and venue.city is not None
                              and not any(grounding.name_in_text(venue.city, s) for s in own))
@@ -725,7 +707,7 @@ def label_areas(brief: Brief, ctx: Context) -> None:
         # A sentence that names only the people of another meeting ("Novak also met Ruiz; they discussed
         # trade") speaks of that meeting, though it falls among this one's sentences.
         own = {p.name for p in meeting.participants}
-        others = {p.name for m in brief.meetings if m is not meeting for p in m.participants} - own
+        others = _others(brief, meeting) - own
         found = areas.find_areas([s for s in segment if (_names_any(own, s.text) or not _names_any(others, s.text))
                                   and not _PLANNED_MEETING.search(s.text)])
         meeting.agreed_areas = [AgreedArea(area=area, evidence=s.text) for area, s in found.items()]
@@ -735,6 +717,11 @@ def label_areas(brief: Brief, ctx: Context) -> None:
 # come tells what it will be about, not what a held one took up.
 _PLANNED_MEETING = re.compile(r"\b(?:will|is\s+(?:scheduled|expected|due|set)\s+to|are\s+(?:scheduled|expected|due|set)\s+to)"
                               r"\s+(?:also\s+)?(?:meet|visit|hold\s+talks|travel)\b", re.IGNORECASE)
+
+
+def _others(brief: Brief, meeting: Meeting) -> set[str]:
+    """The names of the people of the brief's other meetings."""
+    return {p.name for m in brief.meetings if m is not meeting for p in m.participants}
 
 
 def _names_any(names: set[str], text: str) -> bool:
