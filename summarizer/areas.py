@@ -71,8 +71,8 @@ _NAME_AFTER = re.compile(rf"(?:\s+{_TITLE_WORD})+")
 
 
 def _in_a_name(sentence: str, keyword: re.Match[str]) -> bool:
-    """The keyword is a word of an institution's, an agreement's or an event's name ("Asia-Pacific Economic
-    Cooperation", "the Joint Economic Commission"): capitalised, not opening the sentence, with at least two
+    """The keyword is a word of an institution's, an agreement's or an event's name ("the Ruritania-Elbonia
+    Economic Cooperation Council", "the Joint Fisheries and Trade Commission"): capitalised, not opening the sentence, with at least two
     more capitalised words around it."""
     if not keyword.group()[:1].isupper() or not sentence[:keyword.start()].strip():
         return False

@@ -236,7 +236,7 @@ def clean_title(title: str | None, country: str | None) -> str | None:
 
 def clean_body_title(title: str | None, body: str) -> str | None:
     """A body official's office without the body's name before or after it, as titles leave out the country:
-    "UN Secretary-General", "Secretary-General of the United Nations (UN)" -> "Secretary-General"."""
+    "UN Secretary-General", "Secretary-General of the Council of Europe (CoE)" -> "Secretary-General"."""
     if not title:
         return title
     pattern = vocabulary.bodies()[body]

@@ -27,7 +27,7 @@ from .schema import Participant
 # A capitalised run, with the lowercase particles names carry ("bin", "von der", "da").
 _PARTICLES = r"(?:bin|bint|ibn|al|el|von|van|der|den|de|da|do|dos|du|di|del|la|le)"
 _CAP = r"[A-Z\u00C0-\u024F][\w'\u2019.-]*"
-# After a name's first word, also an article joined to a capitalised word ("al-Thani", "el-Sisi", "ad-Din").
+# After a name's first word, also an article joined to a capitalised word ("al-Novari", "el-Ruiz", "ad-Din").
 _JOINED = r"(?:al|el|ad|an|ar|as|ash|at|az|ud|ul)-[A-Z\u00C0-\u024F][\w'\u2019.-]*"
 _NAME_WORD = rf"(?:{_CAP}|{_JOINED})"
 _RUN = re.compile(rf"{_CAP}(?:[ \t]+(?:{_PARTICLES}[ \t]+)*{_NAME_WORD})*")  # never across a line break
@@ -338,7 +338,7 @@ def _looks_like_a_name(name: str) -> bool:
         given = i + 1 < len(tokens) and _is_particle(tokens[i + 1])  # "Sultan bin Saad": a given name
         parts = grounding.name_key(token).split()
         if not given and parts and all(part in vocabulary.words().office_words - _CONNECTORS for part in parts):
-            return False  # "Minister", "Secretary-General"; not "Amir-Abdollahian"
+            return False  # "Minister", "Secretary-General"; not "Amir-Novak", whose first part is an office word
     return bool(name.split()) and not _is_body_or_country(re.sub(r"^(?:of\s+)?(?:the\s+)?", "", name))
 
 
