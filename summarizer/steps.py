@@ -132,6 +132,49 @@ _PRESENT = re.compile(rf"\b(?:was|were)\s+(?:also\s+)?present\s+(?:(?:at|during|
                       rf"|on\s+the\s+occasion)", re.IGNORECASE)
 
 
+# "A also met (with) B", "A held talks with B", "A received B": one participant reports meeting someone new.
+_MET_SOMEONE = re.compile(r"\b(?:met(?:\s+with)?|held\s+(?:talks|a\s+(?:[\w-]+\s+)?meeting|(?:[\w-]+\s+)?discussions)\s+with"
+                          r"|had\s+(?:talks|a\s+(?:[\w-]+\s+)?meeting)\s+with|received|called\s+on|paid\s+(?:a\s+)?courtesy\s+calls?\s+on)\s+",
+                          re.IGNORECASE)
+
+# Where the people met end: a clause or a phrase of place, time, purpose or source ("..., said the ministry",
+# "at the summit", "ahead of the President's visit", "and conveyed the greetings of ...").
+_OBJECT_END = re.compile(r"[;:()]|,\s+(?!and\s)(?-i:[a-z])|\s(?:and|to)\s+(?-i:[a-z])|\s(?:at|on|in|during|ahead\s+of|before|after|for|about|"
+                         r"according\s+to|amid|while|as)\s", re.IGNORECASE)
+
+
+def add_unlisted_meetings(brief: Brief, ctx: Context) -> None:
+    """A sentence whose subject is a participant and whose verb reports meeting an official named in no
+    meeting ("Novak also met Ruritania's Trade Minister, Jane Roe") reports a meeting of theirs the
+    model did not list: one meeting with each such official."""
+    if not brief.meetings:
+        return
+    words = vocabulary.words()
+    everyone = [p for m in brief.meetings for p in m.participants]
+    for sentence in ctx.sentences:
+        text = sentence.text
+        if words.planned.search(text) or words.supposed.search(text) or words.background.search(text):
+            continue
+        verb = _MET_SOMEONE.search(text)
+        if verb is None:
+            continue
+        subjects = [(at, p) for p in everyone if (at := named_at(p.name, text[:verb.start()])) is not None]
+        if not subjects:
+            continue
+        subject = max(subjects, key=lambda x: x[0])[1]
+        after = text[verb.end():]
+        for mention in repair.mentions(_OBJECT_END.split(after, maxsplit=1)[0]):
+            office = repair.introduced_office(mention, after)
+            if not office or any(same_person(mention.name, p.name) for p in everyone):
+                continue
+            person, _ = repair.repair_participant(Participant(name=mention.name, title=office), ctx.grounds)
+            if person is None:
+                continue
+            brief.meetings.append(Meeting(participants=[subject.model_copy(deep=True), person]))
+            everyone.append(person)
+            ctx.warnings.append(f"added a meeting of {subject.name} with {person.name}, which a sentence reports")
+
+
 def add_attendees(brief: Brief, ctx: Context) -> None:
     """Officials the article says attended a meeting ("the talks were also attended by Deputy Minister Jan
     Novak", "X, in the presence of Minister Y, received Z") sat in it: they join the meeting of the people
@@ -775,8 +818,9 @@ def summarise(brief: Brief, ctx: Context) -> None:
     brief.summary = brief.summary or enrich.write_summary(brief)
 
 
-STEPS: tuple[Step, ...] = (repair_names, drop_planned, drop_bystanders, add_other_side, split_calls, add_attendees, merge_people,
-                           drop_alone, drop_unreported, place_and_time, label_areas, attach_invitations, ground, merge, summarise)
+STEPS: tuple[Step, ...] = (repair_names, drop_planned, drop_bystanders, add_other_side, split_calls, add_unlisted_meetings,
+                           add_attendees, merge_people, drop_alone, drop_unreported, place_and_time, label_areas,
+                           attach_invitations, ground, merge, summarise)
 
 
 def names() -> list[str]:

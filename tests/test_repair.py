@@ -65,7 +65,8 @@ def test_what_cannot_be_grounded_is_dropped_with_a_reason(written, why):
 def test_one_bad_name_costs_only_itself_and_is_said_in_the_brief():
     brief = _run(_meeting(("John Roe", "President", "Kenya"), ("Boris Inventedov", None, None)),
                  _meeting(("null", None, None)))
-    assert _names(brief) == [["John Roe"]]
+    # The invented name goes; the person the article says Roe held talks with takes the empty seat.
+    assert _names(brief) == [["John Roe", "Priya Raman"]]
     assert any("Boris Inventedov" in w for w in brief.warnings)
     assert any("meeting 2: dropped" in w for w in brief.warnings)
 
@@ -423,7 +424,8 @@ def test_one_visitors_meetings_reported_one_by_one_are_separate_and_who_only_att
 def test_a_person_named_only_after_will_in_a_sentence_that_reports_a_meeting_is_not_in_it():
     meeting = _meeting(("Ana Ruiz", "Envoy", "Norland"), ("Tomas Vera", "Prime Minister", "Valoria"),
                        ("Sara Lind", "President", "Valoria"))
-    assert _names(_steps(TOUR, meeting)) == [["Ana Ruiz", "Tomas Vera"]]
+    # Lind goes; the meeting with Brandt the model left out is the article's first sentence's.
+    assert _names(_steps(TOUR, meeting)) == [["Ana Ruiz", "Tomas Vera"], ["Ana Ruiz", "Ivo Brandt"]]
 
 
 RECEPTION = """Minister visits Valoria
@@ -1058,3 +1060,25 @@ def test_a_body_officials_title_leaves_out_the_body_as_titles_leave_out_the_coun
     meeting = _meeting(("Jan Novak", written, None), ("Ana Ruiz", "President", "Norland"))
     [got] = _steps(text, meeting).meetings
     assert got.participants[0].title == office and got.participants[0].country is not None
+
+
+def test_a_participant_reported_meeting_an_official_no_meeting_lists_gets_that_meeting():
+    text = ("Valoria's Foreign Minister Ana Petrova held talks with Norland's President Jan Novak in Arlen on Monday.\n"
+            "Petrova also met with Norway's Trade Minister, Ivo Brandt to discuss fisheries, said the ministry.\n"
+            "She thanked Novak, whose spokesman Lena Holm briefed reporters afterwards.\n")
+    brief = _steps(text, _meeting(("Ana Petrova", "Foreign Minister", "Valoria"), ("Jan Novak", "President", "Norland")))
+    assert _names(brief) == [["Ana Petrova", "Jan Novak"], ["Ana Petrova", "Ivo Brandt"]]
+    added = brief.meetings[1].participants[1]
+    assert added.title == "Trade Minister" and added.country == "Norway"
+    assert any("Ivo Brandt" in w and "added a meeting" in w for w in brief.warnings)
+
+
+def test_an_official_named_after_a_meeting_only_as_its_purpose_source_or_background_gets_none():
+    base = _meeting(("Ana Petrova", "Foreign Minister", "Valoria"), ("Jan Novak", "President", "Norland"))
+    for second in ("Petrova met Novak ahead of President Ivo Brandt's visit next week.",  # a phrase of time
+                   "Petrova met Novak at the office, according to Spokesman Ivo Brandt.",  # the source
+                   "Petrova met Novak and conveyed the greetings of President Ivo Brandt.",  # another clause
+                   "Last year Petrova met with Norland's Trade Minister, Ivo Brandt.",  # background
+                   "Petrova will also meet Norland's Trade Minister, Ivo Brandt."):  # planned
+        text = f"Ana Petrova held talks with Norland's President Jan Novak in Arlen on Monday.\n{second}\n"
+        assert _names(_steps(text, base)) == [["Ana Petrova", "Jan Novak"]], second
