@@ -48,7 +48,7 @@ def labels_in(sentence: str) -> list[tuple[Area, re.Match[str]]]:
 
 _GATHERING = re.compile(r"\s*(?:[A-Z][\w-]*\s+){0,3}(?:summit|session|general assembly|meeting|conference|forum)s?\b",
                         re.IGNORECASE)
-_SIDELINES = re.compile(r"\b(?:sidelines|margins?)\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,8}$", re.IGNORECASE)
+_SIDELINES = re.compile(r"\b(?:sidelines|margins?)\s+of\s+[^,;:.]*$", re.IGNORECASE)
 
 
 # "Minister of Trade and Industry", "Minister in charge of Energy, Mines and Water": capitalised words after an

@@ -172,6 +172,9 @@ def test_working_with_an_international_body_is_multilateral():
 @pytest.mark.parametrize("sentence", [
     "The two leaders met on the sidelines of the ASEAN summit and agreed to boost trade.",
     "The ministers, in town for the UN General Assembly session, agreed to boost trade.",
+    # However long the gathering's name, the body closes it.
+    "On the sidelines of the 12th Ordinary Session of the Assembly of Heads of State and Government of the "
+    "African Union, the two leaders agreed to boost trade.",
 ])
 def test_a_body_that_names_where_the_sides_met_is_not_multilateral_cooperation(sentence):
     assert {a for a, _ in areas.labels_in(sentence)} == {Area.trade}
