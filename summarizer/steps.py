@@ -448,12 +448,22 @@ _SENDERS = re.compile(r"^[^,;]{0,40}?(?:['\u2019]s?|\s(?:has\s+|had\s+)?(?:sent|
                       r"\s+(?:\w+\s+)?(?:message|letter|greetings|regards|wishes|invitation|envoy|emissary)\b", re.IGNORECASE)
 
 
+# "Y delivered the invitation", "the letter was handed over to X by Y": someone brought a message or an invitation.
+_DELIVERED = re.compile(r"\b(?:delivered|handed(?:\s+over)?|conveyed|brought|passed\s+on)\s+(?:[\w-]+\s+){0,6}?"
+                        r"(?:invitation|message|letter)s?\b|\b(?:invitation|message|letter)s?\s+(?:was|were|had\s+been)\s+"
+                        r"(?:delivered|handed|conveyed|brought|passed)\b", re.IGNORECASE)
+
+
 def _only_sends(name: str, sentences: list[grounding.Sentence]) -> bool:
     """Every sentence that names the person names them as the sender or the far addressee of a message, a
     letter or greetings someone else brought ("a message from President X", "X's greetings", "X's envoy",
-    "sent greetings to X", "on behalf of X"), or only in what is yet to happen."""
+    "sent greetings to X", "on behalf of X"), as the one who made an invitation someone else delivered
+    ("X has invited Z ... Y delivered the invitation"), or only in what is yet to happen."""
     said = [(s.text, at) for s in sentences if (at := named_at(name, s.text)) is not None]
-    sends = [_SENT_FROM.search(text[:at]) or _SENDERS.match(text[at:]) for text, at in said]
+    delivered = any(_DELIVERED.search(s.text) for s in sentences)
+    sends = [_SENT_FROM.search(text[:at]) or _SENDERS.match(text[at:])
+             or (delivered and not _DELIVERED.search(text) and invitations.role(name, text) == "inviter")
+             for text, at in said]
     words = vocabulary.words()
     return any(sends) and all(sent or (words.planned.search(text) and not words.held.search(text)) or _caption(text)
                               for sent, (text, _) in zip(sends, said, strict=True))

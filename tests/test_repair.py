@@ -1082,3 +1082,15 @@ def test_an_official_named_after_a_meeting_only_as_its_purpose_source_or_backgro
                    "Petrova will also meet Norland's Trade Minister, Ivo Brandt."):  # planned
         text = f"Ana Petrova held talks with Norland's President Jan Novak in Arlen on Monday.\n{second}\n"
         assert _names(_steps(text, base)) == [["Ana Petrova", "Jan Novak"]], second
+
+
+def test_who_made_an_invitation_another_official_delivered_is_not_at_the_meeting():
+    text = ("Norway's Prime Minister Jan Novak has invited President Ana Ruiz to visit Oslo in May.\n"
+            "Deputy Foreign Minister Ivo Brandt delivered the invitation to Ruiz in Lima on Thursday.\n")
+    meeting = _meeting(("Ana Ruiz", "President", "Peru"), ("Ivo Brandt", "Deputy Foreign Minister", "Norway"),
+                       ("Jan Novak", "Prime Minister", "Norway"))
+    assert _names(_steps(text, meeting)) == [["Ana Ruiz", "Ivo Brandt"]]
+    # Made in person, the invitation leaves its maker at the table.
+    met = text.replace("Deputy Foreign Minister Ivo Brandt delivered the invitation to Ruiz", "Novak met Ruiz")
+    assert "Jan Novak" in _names(_steps(met, _meeting(("Ana Ruiz", "President", "Peru"),
+                                                      ("Jan Novak", "Prime Minister", "Norway"))))[0]
