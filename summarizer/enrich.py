@@ -207,14 +207,25 @@ _GENERIC_COUNTRY_WORDS = {"united", "republic", "democratic", "people's", "peopl
                           "islamic", "state", "states", "kingdom", "arab", "islands"}
 
 
-def _same_stem(a: str, b: str) -> bool:
-    """A shared prefix of 4+ letters, most of the shorter word ("Iranian", "Iran")."""
+# How English turns a country's name into its adjective after the shared stem ("Chin-a" -> "Chin-ese",
+# "Swed-en" -> "Swed-ish", "Norw-ay" -> "Norw-egian").
+_ADJECTIVE_ENDINGS = frozenset({"n", "an", "ian", "ean", "ese", "uese", "ish", "i", "ic", "ine", "e", "k", "in", "iot", "egian"})
+
+
+def _same_stem(word: str, country: str) -> bool:
+    """The word is the country or its adjective: one begins with the other ("Iran", "Iranian"; "Kyrgyz",
+    "Kyrgyzstan"), or they share a stem of 4+ letters, most of the shorter, after which the country ends
+    in at most two letters and the word in an adjective's ending ("China", "Chinese"). Not "Slovak" for
+    Slovenia, nor "Australian" for Austria."""
     shared = 0
-    for x, y in zip(a, b):
+    for x, y in zip(word, country):
         if x != y:
             break
         shared += 1
-    return shared >= 4 and shared >= 0.6 * min(len(a), len(b))
+    if shared < 4 or shared < 0.6 * min(len(word), len(country)):
+        return False
+    word_rest, country_rest = word[shared:], country[shared:]
+    return not word_rest or not country_rest or (len(country_rest) <= 2 and word_rest in _ADJECTIVE_ENDINGS)
 
 
 def clean_title(title: str | None, country: str | None) -> str | None:

@@ -735,6 +735,8 @@ def place_and_time(brief: Brief, ctx: Context) -> None:
             town, rest = written.groups()
             if vocabulary.is_country(rest):
                 venue.city, venue.country = town, venue.country or rest
+        if venue.city and (named := vocabulary.short_country(venue.city)):
+            venue.country = named  # a "city" that is a country ("Ruritania", or a city-state) is where it was
         venue.country = repair.country_name(venue.country)  # "USA" -> "United States"
         occasion = enrich.value(venue.occasion)
         # An occasion is a named event ("Caspian Summit") stated in the article, not "summit" or "visit".

@@ -95,6 +95,17 @@ def test_titles_lose_the_country_word(title, country, expected):
     assert enrich.clean_title(title, country) == expected
 
 
+@pytest.mark.parametrize("word, country, same", [
+    ("Chinese", "China", True), ("Swedish", "Sweden", True), ("Norwegian", "Norway", True),
+    ("Portuguese", "Portugal", True), ("Kyrgyz", "Kyrgyzstan", True), ("Peruvian", "Peru", True),
+    ("Slovak", "Slovakia", True), ("Slovenian", "Slovenia", True),
+    # A shared stem is not enough when the rest is no adjective's ending: two neighbours.
+    ("Slovak", "Slovenia", False), ("Australian", "Austria", False), ("Austrian", "Australia", False),
+])
+def test_a_country_word_is_the_country_or_its_adjective_not_a_neighbours(word, country, same):
+    assert enrich.country_word(word, country) is same
+
+
 def test_names_lose_offices_and_offices_are_not_names():
     assert enrich.clean_name("Japanese Foreign Minister Hiro Tanaka", "Japan") == "Hiro Tanaka"
     assert enrich.clean_name("Kenya's President Amani Otieno", None) == "Amani Otieno"

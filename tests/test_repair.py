@@ -1094,3 +1094,10 @@ def test_who_made_an_invitation_another_official_delivered_is_not_at_the_meeting
     met = text.replace("Deputy Foreign Minister Ivo Brandt delivered the invitation to Ruiz", "Novak met Ruiz")
     assert "Jan Novak" in _names(_steps(met, _meeting(("Ana Ruiz", "President", "Peru"),
                                                       ("Jan Novak", "Prime Minister", "Norway"))))[0]
+
+
+def test_a_city_the_model_wrote_as_a_country_is_the_meetings_country():
+    text = "Foreign Minister Ana Ruiz held talks with Norway's Trade Minister Ivo Brandt during a forum on Monday.\n"
+    meeting = _meeting(("Ana Ruiz", "Foreign Minister", "Peru"), ("Ivo Brandt", "Trade Minister", "Norway"))
+    meeting.venue = Venue(city="Norway", country="Sweden")
+    assert _steps(text, meeting).meetings[0].venue.country == "Norway"
