@@ -406,11 +406,14 @@ def drop_bystanders(brief: Brief, ctx: Context) -> None:
             else:
                 kept.append(person)
         meeting.participants = kept
+        if len(kept) == 2:
+            _drop_unmet(meeting, brief, ctx)  # the two left of those the model sat together
 
 
 def _drop_unmet(meeting: Meeting, brief: Brief, ctx: Context) -> None:
     """Two people the article never names together, one of whom it never reports meeting anyone and who
-    has no other meeting: the model paired two people mentioned apart; that one is not in it."""
+    has no other meeting: the model paired two people mentioned apart; that one is not in it. Neither
+    reported meeting anyone: no meeting at all."""
     if any(all(named_at(p.name, s) is not None or _named_by_office(p, s) for p in meeting.participants)
            for s in ctx.passages):
         return
@@ -420,6 +423,10 @@ def _drop_unmet(meeting: Meeting, brief: Brief, ctx: Context) -> None:
         ctx.warnings.append(f"dropped participant {unmet[0].name!r}: the article never names them with {other}, "
                             "nor meeting anyone")
         meeting.participants.remove(unmet[0])
+    elif len(unmet) == 2:
+        ctx.warnings.append(f"dropped a meeting of {' and '.join(p.name for p in unmet)}: the article never names "
+                            "them together, nor either meeting anyone")
+        meeting.participants.clear()
 
 
 def _named_by_office(person: Participant, text: str) -> bool:

@@ -1101,3 +1101,14 @@ def test_a_city_the_model_wrote_as_a_country_is_the_meetings_country():
     meeting = _meeting(("Ana Ruiz", "Foreign Minister", "Peru"), ("Ivo Brandt", "Trade Minister", "Norway"))
     meeting.venue = Venue(city="Norway", country="Sweden")
     assert _steps(text, meeting).meetings[0].venue.country == "Norway"
+
+
+def test_two_people_left_of_a_meeting_who_are_never_named_together_nor_meeting_anyone_are_no_meeting():
+    text = ("Prime Minister Ana Ruiz began a two-day visit to Norway this morning.\n"
+            "Ruiz was welcomed upon her arrival at the airport by Trade Minister Ivo Brandt.\n"
+            "Speaker Tomas Vera chairs the parliament's friendship group with Peru.\n")
+    meeting = _meeting(("Ana Ruiz", "Prime Minister", "Peru"), ("Ivo Brandt", "Trade Minister", "Norway"),
+                       ("Tomas Vera", "Speaker", "Norway"))
+    brief = _steps(text, meeting)
+    assert brief.meetings == []
+    assert any("never names them together" in w for w in brief.warnings)
