@@ -206,7 +206,21 @@ def introduced_office(mention: Mention, text: str) -> str | None:
     single word or a run with no office (a place, an agency)."""
     if len(mention.name.split()) < 2:
         return None
-    return mention.office or office_after(mention.name, text) or office_in_apposition(mention.name, text)
+    return mention.office or office_after(mention.name, text) or office_in_apposition(mention.name, text) \
+        or _titled_office_before(mention.name, text)
+
+
+def _titled_office_before(name: str, text: str) -> str | None:
+    """An office that ends in its country, right before the name ("Prime Minister of Ruritania Jan Novak"),
+    which the name's own run of capitalised words leaves out."""
+    at = text.find(name)
+    office = _office_before(at, text) if at > 0 else ""
+    of_country = re.search(r"\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w\s'-]*)$", office)
+    title_words = vocabulary.words().title_words
+    if of_country and vocabulary.is_country(of_country["country"]) \
+            and any(grounding.name_key(w) in title_words for w in office[:of_country.start()].split()):
+        return office
+    return None
 
 
 def office_after(name: str, text: str) -> str | None:

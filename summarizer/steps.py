@@ -133,9 +133,9 @@ _PRESENT = re.compile(rf"\b(?:was|were)\s+(?:also\s+)?present\s+(?:(?:at|during|
 
 
 # "A also met (with) B", "A held talks with B", "A received B": one participant reports meeting someone new.
-_MET_SOMEONE = re.compile(r"\b(?:met(?:\s+with)?|held\s+(?:talks|a\s+(?:[\w-]+\s+)?meeting|(?:[\w-]+\s+)?discussions)\s+with"
-                          r"|had\s+(?:talks|a\s+(?:[\w-]+\s+)?meeting)\s+with|received|called\s+on|paid\s+(?:a\s+)?courtesy\s+calls?\s+on)\s+",
-                          re.IGNORECASE)
+_MET_SOMEONE = re.compile(r"\b(?:met(?:\s+with)?|(?:held|had)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?(?:talks|meeting|discussions?|"
+                          r"conversation|call)\s+with|spoke\s+(?:by\s+(?:tele)?phone\s+)?with|received|called\s+on|"
+                          r"paid\s+(?:a\s+)?courtesy\s+calls?\s+on)\s+", re.IGNORECASE)
 
 # Where the people met end: a clause or a phrase of place, time, purpose or source ("..., said the ministry",
 # "at the summit", "ahead of the President's visit", "and conveyed the greetings of ...").
@@ -170,7 +170,9 @@ def add_unlisted_meetings(brief: Brief, ctx: Context) -> None:
             person, _ = repair.repair_participant(Participant(name=mention.name, title=office), ctx.grounds)
             if person is None:
                 continue
-            brief.meetings.append(Meeting(participants=[subject.model_copy(deep=True), person]))
+            how = "video" if re.search(r"video", verb.group(), re.IGNORECASE) else \
+                "phone" if re.search(r"phone|call\b", verb.group(), re.IGNORECASE) else "unspecified"
+            brief.meetings.append(Meeting(participants=[subject.model_copy(deep=True), person], format=how))
             everyone.append(person)
             ctx.warnings.append(f"added a meeting of {subject.name} with {person.name}, which a sentence reports")
 

@@ -1112,3 +1112,14 @@ def test_two_people_left_of_a_meeting_who_are_never_named_together_nor_meeting_a
     brief = _steps(text, meeting)
     assert brief.meetings == []
     assert any("never names them together" in w for w in brief.warnings)
+
+
+def test_an_earlier_call_a_sentence_reports_is_its_own_phone_meeting_and_a_meeting_the_week_before_is_background():
+    text = ("President Ana Ruiz had a phone call with President of Peru Jan Novak on Monday.\n"
+            "Earlier on Monday, President Ruiz had a phone conversation with Prime Minister of Norway Ivo Brandt.\n"
+            "They spoke of Brandt's meeting with Lena Holm in the preceding week.\n")
+    brief = _steps(text, _meeting(("Ana Ruiz", "President", "Chile"), ("Jan Novak", "President", "Peru"), format="phone"),
+                   _meeting(("Ivo Brandt", "Prime Minister", "Norway"), ("Lena Holm", None, None)))
+    assert _names(brief) == [["Ana Ruiz", "Jan Novak"], ["Ana Ruiz", "Ivo Brandt"]]
+    added = brief.meetings[1]
+    assert added.format == "phone" and added.participants[1].title == "Prime Minister"
