@@ -165,7 +165,8 @@ def add_unlisted_meetings(brief: Brief, ctx: Context) -> None:
         after = text[verb.end():]
         for mention in repair.mentions(_OBJECT_END.split(after, maxsplit=1)[0]):
             office = repair.introduced_office(mention, after)
-            if not office or any(same_person(mention.name, p.name) for p in everyone):
+            if not office or any(same_person(mention.name, p.name) for p in everyone) \
+                    or _only_sends(mention.name, ctx.sentences):  # "received a message from President X"
                 continue
             person, _ = repair.repair_participant(Participant(name=mention.name, title=office), ctx.grounds)
             if person is None:
