@@ -1080,7 +1080,7 @@ def test_an_official_named_after_a_meeting_only_as_its_purpose_source_or_backgro
                    "Petrova met Novak and conveyed the greetings of President Ivo Brandt.",  # another clause
                    "Last year Petrova met with Norland's Trade Minister, Ivo Brandt.",  # background
                    "Petrova will also meet Norland's Trade Minister, Ivo Brandt.",  # planned
-                   "Petrova received a message from Norway's Trade Minister Ivo Brandt."):  # a message's sender
+                   "Petrova received a message from President Ivo Brandt of Norway."):  # a message's sender
         text = f"Ana Petrova held talks with Norland's President Jan Novak in Arlen on Monday.\n{second}\n"
         assert _names(_steps(text, base)) == [["Ana Petrova", "Jan Novak"]], second
 
