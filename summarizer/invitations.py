@@ -137,6 +137,8 @@ def stated_inviter(invitee: str, sentences: list[grounding.Sentence], people: li
             if country and vocabulary.is_country(country["country"]):
                 governments.append(_government(country["country"]))
         extended = _EXTENDED.search(sentence.text)
+        if extended and re.match(r"\s+(?:from|of|on\s+behalf\s+of)\b", sentence.text[extended.end():]):
+            extended = None  # "B extended an invitation from C": B carries C's invitation
         if extended and named_at(invitee, sentence.text) is not None:
             # '"A said B extended the invitation"': B, the subject after whoever reports it.
             subject = _REPORTED_BY.sub("", _CLAUSE_START.sub("", sentence.text[:extended.start()]))

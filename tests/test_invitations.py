@@ -172,6 +172,15 @@ def test_whoever_extended_the_invitation_beats_the_country_that_invited():
     assert _pairs(brief) == [("Kari Dahl", "Ana Ruiz")]
 
 
+def test_who_extended_an_invitation_from_someone_else_only_carries_it():
+    text = ("Norwegian Foreign Minister Per Lund met Uruguayan President Ana Ruiz in Montevideo on Monday.\n"
+            "Lund extended an invitation from Prime Minister Kari Dahl to President Ruiz to visit Oslo in May.\n")
+    people = [("Per Lund", "Foreign Minister", "Norway"), ("Ana Ruiz", "President", "Uruguay")]
+    brief = _brief(text, people, [InvitationDraft(inviter="Kari Dahl", invitee="Ana Ruiz", event="visit to Oslo",
+                                                  place="Oslo", when="in May")])
+    assert _pairs(brief) == [("Kari Dahl", "Ana Ruiz")]
+
+
 def test_an_invitation_between_two_who_met_goes_under_their_meeting_wherever_it_is_told():
     text = ("Leaders speak by phone\nOSLO - Norwegian Prime Minister Kari Dahl held a phone call with Uruguayan "
             "President Tomas Vera on Monday.\n"
