@@ -290,3 +290,21 @@ def attach(meetings: list[Meeting], segments: list[list[grounding.Sentence]],
             continue  # the same invitation twice
         meeting.invitations.append(Invitation(inviter=inviter, invitee=invitee, event=inv.event, place=inv.place,
                                               when=inv.when, evidence=sentence.text))
+
+
+_EXCHANGED = re.compile(r"\bexchang\w*\s+(?:\w+\s+)?invit\w*", re.IGNORECASE)
+
+
+def add_exchanged(meetings: list[Meeting], segments: list[list[grounding.Sentence]]) -> None:
+    """"A and B exchanged invitations": each invited the other, whichever way round the model told one."""
+    for meeting, segment in zip(meetings, segments, strict=True):
+        for sentence in segment:
+            if not _EXCHANGED.search(sentence.text):
+                continue
+            named = [p.name for p in meeting.participants if named_at(p.name, sentence.text) is not None]
+            if len(named) != 2:
+                continue
+            for inviter, invitee in (named, named[::-1]):
+                if not any(same_person(i.inviter or "", inviter) and same_person(i.invitee or "", invitee)
+                           for m in meetings for i in m.invitations):  # a meeting told twice is merged later
+                    meeting.invitations.append(Invitation(inviter=inviter, invitee=invitee, evidence=sentence.text))

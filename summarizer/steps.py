@@ -801,9 +801,13 @@ def attach_invitations(brief: Brief, ctx: Context) -> None:
     segments = areas.segments(brief.meetings, ctx.sentences)
     before = sum(len(m.invitations) for m in brief.meetings)
     invitations.attach(brief.meetings, segments, answer.invitations, ctx.grounds)
-    dropped = len(answer.invitations) - (sum(len(m.invitations) for m in brief.meetings) - before)
+    attached = sum(len(m.invitations) for m in brief.meetings)
+    dropped = len(answer.invitations) - (attached - before)
     if dropped > 0:
         ctx.warnings.append(f"dropped {dropped} invitation(s) no sentence of the article makes")
+    invitations.add_exchanged(brief.meetings, segments)
+    if sum(len(m.invitations) for m in brief.meetings) > attached:
+        ctx.warnings.append("added the return invitation of an exchange of invitations")
 
 
 def ground(brief: Brief, ctx: Context) -> None:

@@ -254,3 +254,13 @@ def test_an_inviter_named_by_an_office_and_a_country_of_two_words_is_that_partic
     brief = _brief(text, people, [InvitationDraft(inviter="Ost Ruritania", invitee="Prime Minister Ivo Brandt",
                                                   event="state visit", place=None, when=None)])
     assert _pairs(brief) == [("Sara Lindholm", "Ivo Brandt")]
+
+
+def test_an_exchange_of_invitations_is_one_each_way():
+    text = ("Norwegian Prime Minister Kari Dahl met Uruguayan President Ana Ruiz in Lima on Monday.\n"
+            "Dahl and Ruiz have exchanged invitations to visit, and Dahl invited Ruiz to Oslo for more talks.\n")
+    people = [("Kari Dahl", "Prime Minister", "Norway"), ("Ana Ruiz", "President", "Uruguay")]
+    brief = _brief(text, people, [InvitationDraft(inviter="Kari Dahl", invitee="Ana Ruiz", event="talks",
+                                                  place="Oslo", when=None)])
+    assert sorted(_pairs(brief)) == [("Ana Ruiz", "Kari Dahl"), ("Kari Dahl", "Ana Ruiz")]
+    assert "added the return invitation of an exchange of invitations" in brief.warnings
