@@ -163,9 +163,13 @@ def add_unlisted_meetings(brief: Brief, ctx: Context) -> None:
             continue
         subject = max(subjects, key=lambda x: x[0])[1]
         after = text[verb.end():]
+        # "met his counterparts from Ruritania and Elbonia, Jan Novak and Ana Ruiz": officials by that word alone.
+        peers = re.match(r"(?:his|her|their)\s+(?:[\w-]+\s+)?(?:counterparts?|peers?)\b", after)
         for mention in repair.mentions(_OBJECT_END.split(after, maxsplit=1)[0]):
             office = repair.introduced_office(mention, after)
-            if not office or any(same_person(mention.name, p.name) for p in everyone) \
+            if office is None and not (peers and len(mention.name.split()) >= 2):
+                continue
+            if any(same_person(mention.name, p.name) for p in everyone) \
                     or _only_sends(mention.name, ctx.sentences):  # "received a message from President X"
                 continue
             person, _ = repair.repair_participant(Participant(name=mention.name, title=office), ctx.grounds)

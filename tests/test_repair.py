@@ -1124,3 +1124,10 @@ def test_an_earlier_call_a_sentence_reports_is_its_own_phone_meeting_and_a_meeti
     assert _names(brief) == [["Ana Ruiz", "Jan Novak"], ["Ana Ruiz", "Ivo Brandt"]]
     added = brief.meetings[1]
     assert added.format == "phone" and added.participants[1].title == "Prime Minister"
+
+
+def test_officials_met_as_someones_counterparts_each_get_a_meeting():
+    text = ("Foreign Minister Ana Ruiz arrived in Lima on Thursday.\n"
+            "On Friday, Ruiz met her counterparts from Norway and Peru, Ivo Brandt and Tomas Vera.\n")
+    brief = _steps(text, _meeting(("Ana Ruiz", "Foreign Minister", "Chile"), ("Ivo Brandt", None, None)))
+    assert _names(brief) == [["Ana Ruiz", "Ivo Brandt"], ["Ana Ruiz", "Tomas Vera"]]
