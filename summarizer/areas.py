@@ -28,7 +28,7 @@ def body_sentences(sentences: list[grounding.Sentence]) -> list[grounding.Senten
 
 
 def labels_in(sentence: str) -> list[tuple[Area, re.Match[str]]]:
-    if not vocabulary.words().cooperation.search(sentence):
+    if not any(_acting_together(sentence, cue) for cue in vocabulary.words().cooperation.finditer(sentence)):
         return []
     found = []
     for area, pattern in vocabulary.area_patterns().items():
@@ -60,6 +60,12 @@ _PORTFOLIO = re.compile(r"\b(?:Minist(?:er|ry)|Secretary|Department|Commissioner
 def _portfolio(sentence: str, keyword: re.Match[str]) -> bool:
     """The keyword is a word of an office's portfolio ("the Minister of Trade"), not a field of cooperation."""
     return keyword.group()[:1].isupper() and bool(_PORTFOLIO.search(sentence[:keyword.start()]))
+
+
+def _acting_together(sentence: str, cue: re.Match[str]) -> bool:
+    """A cooperation word that speaks of acting together, not one capitalised inside a name ("the Ministry of
+    Development Cooperation", "the Gulf Cooperation Council")."""
+    return not cue.group()[:1].isupper() or not sentence[:cue.start()].strip()
 
 
 # Areas whose keywords are names: bodies ("the SCO") and joint commissions.

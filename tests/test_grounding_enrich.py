@@ -175,6 +175,11 @@ def test_meetings_get_their_own_sentences():
     assert [s.text for s in areas.segments([m1, m2, repeat], sentences)[2]] == [sentences[-1].text]
 
 
+def test_a_cooperation_word_inside_a_name_speaks_of_no_acting_together():
+    assert areas.labels_in("Trade was the main topic for the Minister for Development Cooperation, Jan Novak.") == []
+    assert {a for a, _ in areas.labels_in("Cooperation in trade was the main topic.")} == {Area.trade}
+
+
 def test_working_with_an_international_body_is_multilateral():
     assert Area.multilateral in {a for a, _ in areas.labels_in("They discussed future cooperation with the IMF.")}
     assert areas.labels_in("The IMF released its report.") == []  # no acting together
