@@ -137,11 +137,13 @@ def test_same_pair_on_different_days_stays_two_meetings_only_where_the_article_d
         return [Meeting(participants=people, date=MeetingDate(text="on Monday")),
                 Meeting(participants=people, date=MeetingDate(text="on Friday")),
                 Meeting(participants=people, date=MeetingDate(text="on Friday"))]
+    def theirs(text: str) -> list[Meeting]:  # (the article's call with Otieno is a meeting of its own)
+        brief = enrich.complete(Brief(article_id="x", meetings=meetings()), text)
+        return [m for m in brief.meetings if {p.name for p in m.participants} == {"Hiro Tanaka", "José Álvarez"}]
     twice = ARTICLE + "Tanaka first met Álvarez on Monday. Álvarez and Tanaka met again on Friday.\n"
-    assert [m.date.text for m in enrich.complete(Brief(article_id="x", meetings=meetings()), twice).meetings] \
-        == ["on Monday", "on Friday"]
+    assert [m.date.text for m in theirs(twice)] == ["on Monday", "on Friday"]
     # Dates the article never writes beside the pair are a model's guesses: one meeting.
-    assert len(enrich.complete(Brief(article_id="x", meetings=meetings()), ARTICLE).meetings) == 1
+    assert len(theirs(ARTICLE)) == 1
 
 
 def test_area_lexicon_needs_a_cooperation_sentence():
