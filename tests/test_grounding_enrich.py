@@ -199,6 +199,8 @@ def test_a_body_that_names_where_the_sides_met_is_not_multilateral_cooperation(s
 
 
 @pytest.mark.parametrize("sentence", ["They agreed to work together to resolve the crisis.",
+                                      "They stressed the need for a lasting ceasefire.",
+                                      "Both sides agreed to cooperate to ease tensions.",
                                       "They agreed to coordinate their efforts on the situation in Ruritania."])
 def test_a_third_countrys_crisis_handled_together_is_regional(sentence):
     assert {a for a, _ in areas.labels_in(sentence)} == {Area.regional}
