@@ -284,6 +284,10 @@ def attach(meetings: list[Meeting], segments: list[list[grounding.Sentence]],
         others = [p.name for p in meeting.participants if not same_person(p.name, invitee)]
         if inviter is None and len(others) == 1 and len(others) < len(meeting.participants):
             inviter = others[0]  # "he invited X": the other side of a two-person meeting
+        inviter_side = next((p for p in meeting.participants if inviter and same_person(p.name, inviter)), None)
+        if inviter_side and vocabulary.is_country(invitee) \
+                and repair.country_name(invitee) == repair.country_name(inviter_side.country):
+            continue  # "invites ... to visit Ruritania" read as inviting Ruritania: the host's own country is no guest
         if any(same_person(invitee, i.invitee or "")
                and (i.evidence == sentence.text or grounding.name_key(i.event or "") == grounding.name_key(inv.event or ""))
                for i in meeting.invitations):

@@ -264,3 +264,12 @@ def test_an_exchange_of_invitations_is_one_each_way():
                                                   place="Oslo", when=None)])
     assert sorted(_pairs(brief)) == [("Ana Ruiz", "Kari Dahl"), ("Kari Dahl", "Ana Ruiz")]
     assert "added the return invitation of an exchange of invitations" in brief.warnings
+
+
+def test_the_hosts_own_country_is_no_guest():
+    text = ("King Karl of Norway held a phone call with Uruguayan President Ana Ruiz on Friday.\n"
+            "The King extended an invitation to President Ruiz to pay an official visit to Norway.\n")
+    people = [("Karl", "King", "Norway"), ("Ana Ruiz", "President", "Uruguay")]
+    drafts = [InvitationDraft(inviter="Karl", invitee="Ana Ruiz", event="official visit", place="Norway", when=None),
+              InvitationDraft(inviter="Karl", invitee="Norway", event="official visit", place=None, when=None)]
+    assert _pairs(_brief(text, people, drafts)) == [("Karl", "Ana Ruiz")]
