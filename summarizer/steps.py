@@ -70,6 +70,26 @@ def repair_names(brief: Brief, ctx: Context) -> None:
     brief.meetings = kept
 
 
+_ACCOMPANIED = re.compile(r"\b(?:is|was|are|were)\s+(?:also\s+)?accompanied\s+by\b", re.IGNORECASE)
+
+
+def drop_entourages(brief: Brief, ctx: Context) -> None:
+    """A "meeting" of one official and those the article says accompany them ("The Prime Minister is
+    accompanied by the Foreign Minister, A, and the Ambassador, B") is a delegation, not a meeting."""
+    for meeting in list(brief.meetings):
+        people = meeting.participants
+        for sentence in ctx.sentences:
+            cue = _ACCOMPANIED.search(sentence.text)
+            if cue is None or len(people) < 2:
+                continue
+            companions = [p for p in people if named_at(p.name, sentence.text[cue.end():]) is not None]
+            if len(companions) == len(people) - 1:
+                brief.meetings.remove(meeting)
+                ctx.warnings.append("dropped a meeting of an official with those the article says accompany them: "
+                                    + " / ".join(p.name for p in people))
+                break
+
+
 def add_other_side(brief: Brief, ctx: Context) -> None:
     """A meeting is between sides: one whose people all serve one country lacks the other side, the one
     official of another country in the brief whom the sentences reporting meeting them name ("the
@@ -848,7 +868,7 @@ def summarise(brief: Brief, ctx: Context) -> None:
     brief.summary = brief.summary or enrich.write_summary(brief)
 
 
-STEPS: tuple[Step, ...] = (repair_names, drop_planned, drop_bystanders, add_other_side, split_calls, add_unlisted_meetings,
+STEPS: tuple[Step, ...] = (repair_names, drop_planned, drop_bystanders, drop_entourages, add_other_side, split_calls, add_unlisted_meetings,
                            add_attendees, merge_people, drop_alone, drop_unreported, place_and_time, label_areas,
                            attach_invitations, ground, merge, summarise)
 

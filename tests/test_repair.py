@@ -1131,3 +1131,17 @@ def test_officials_met_as_someones_counterparts_each_get_a_meeting():
             "On Friday, Ruiz met her counterparts from Norway and Peru, Ivo Brandt and Tomas Vera.\n")
     brief = _steps(text, _meeting(("Ana Ruiz", "Foreign Minister", "Chile"), ("Ivo Brandt", None, None)))
     assert _names(brief) == [["Ana Ruiz", "Ivo Brandt"], ["Ana Ruiz", "Tomas Vera"]]
+
+
+def test_an_official_and_those_who_accompany_them_are_a_delegation_not_a_meeting():
+    text = ("Prime Minister Ana Ruiz departed today for Oslo to attend a regional summit.\n"
+            "The Prime Minister is accompanied by Foreign Minister Ivo Brandt and Ambassador Lena Holm.\n")
+    brief = _steps(text, _meeting(("Ana Ruiz", "Prime Minister", "Peru"), ("Ivo Brandt", "Foreign Minister", "Peru"),
+                                  ("Lena Holm", "Ambassador", "Peru")))
+    assert brief.meetings == []
+    assert any("accompany them" in w for w in brief.warnings)
+    # Met by a host, the visitor and her delegation are one side of a meeting.
+    met = text + "In Oslo, Ruiz met Norway's Prime Minister Tomas Vera.\n"
+    brief = _steps(met, _meeting(("Ana Ruiz", "Prime Minister", "Peru"), ("Ivo Brandt", "Foreign Minister", "Peru"),
+                                 ("Tomas Vera", "Prime Minister", "Norway")))
+    assert [p.name for p in brief.meetings[0].participants][:1] == ["Ana Ruiz"] and len(brief.meetings) == 1
