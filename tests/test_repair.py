@@ -1145,3 +1145,8 @@ def test_an_official_and_those_who_accompany_them_are_a_delegation_not_a_meeting
     brief = _steps(met, _meeting(("Ana Ruiz", "Prime Minister", "Peru"), ("Ivo Brandt", "Foreign Minister", "Peru"),
                                  ("Tomas Vera", "Prime Minister", "Norway")))
     assert [p.name for p in brief.meetings[0].participants][:1] == ["Ana Ruiz"] and len(brief.meetings) == 1
+
+
+def test_an_office_elect_is_an_office():
+    [mention] = repair.mentions("President-elect Jan Novak arrived in Oslo.")
+    assert (mention.name, mention.office) == ("Jan Novak", "President-elect")
