@@ -271,6 +271,8 @@ def fullest(name: str, text: str) -> str | None:
     best = None
     for mention in mentions(text):
         words = grounding.name_key(mention.name).split()
+        if "- " in mention.name and "- " not in name:
+            continue  # "Ruritania- Jan Novak": a word set off by a dash is not the name's
         if words and words[-1] == key[-1] and set(key) <= set(words):
             if best is None or len(words) > len(grounding.name_key(best).split()):
                 best = mention.name
@@ -502,6 +504,10 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
     country = enrich.value(person.country)
     if enrich.value(raw) is None:
         return None, f"dropped a participant with no name ({raw!r})"
+    named, dash, office_after_dash = raw.partition("- ")
+    if dash and _is_office(office_after_dash.split()[0]) and _looks_like_a_name(named) \
+            and grounding.name_in_text(named, text):
+        raw, title = named, title or office_after_dash  # "Jan Novak- Minister of Trade": a dash set off, not a hyphen
     office, comma, after = raw.rpartition(", ")
     if comma and len(after.split()) >= 2 and _looks_like_a_name(after) and grounding.name_in_text(after, text) \
             and any(_is_office(w) for w in office.split()):

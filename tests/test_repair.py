@@ -1150,3 +1150,11 @@ def test_an_official_and_those_who_accompany_them_are_a_delegation_not_a_meeting
 def test_an_office_elect_is_an_office():
     [mention] = repair.mentions("President-elect Jan Novak arrived in Oslo.")
     assert (mention.name, mention.office) == ("Jan Novak", "President-elect")
+
+
+def test_a_dash_set_off_between_a_name_and_an_office_or_a_place_is_not_part_of_the_name():
+    text = ("The Prime Minister of Trinidad and Tobago- Jan Novak met with Ana Ruiz- Minister of State of Peru.\n"
+            "Novak thanked Ruiz.\n")
+    person, _ = repair.repair_participant(Participant(name="Ana Ruiz- Minister of State of Peru"), text)
+    assert person is not None and person.name == "Ana Ruiz" and person.title.startswith("Minister of State")
+    assert repair.fullest("Jan Novak", text) == "Jan Novak"
