@@ -270,12 +270,13 @@ def fullest(name: str, text: str) -> str | None:
         return None
     best = None
     for mention in mentions(text):
-        words = grounding.name_key(mention.name).split()
-        if "- " in mention.name and "- " not in name:
-            continue  # "Ruritania- Jan Novak": a word set off by a dash is not the name's
+        written = mention.name
+        if "- " in written and "- " not in name:
+            written = written.rsplit("- ", 1)[-1]  # "Ruritania- Jan Novak": a word set off by a dash is not the name's
+        words = grounding.name_key(written).split()
         if words and words[-1] == key[-1] and set(key) <= set(words):
             if best is None or len(words) > len(grounding.name_key(best).split()):
-                best = mention.name
+                best = written
     return best
 
 
