@@ -271,6 +271,8 @@ def fullest(name: str, text: str) -> str | None:
     best = None
     for mention in mentions(text):
         written = mention.name
+        if written.isupper() and not name.isupper():
+            continue  # "MEETING WITH JAN NOVAK": a heading in capitals, not a fuller name
         if "- " in written and "- " not in name:
             written = written.rsplit("- ", 1)[-1]  # "Ruritania- Jan Novak": a word set off by a dash is not the name's
         words = grounding.name_key(written).split()

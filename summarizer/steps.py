@@ -154,13 +154,25 @@ _PRESENT = re.compile(rf"\b(?:was|were)\s+(?:also\s+)?present\s+(?:(?:at|during|
 
 # "A also met (with) B", "A held talks with B", "A received B": one participant reports meeting someone new.
 _MET_SOMEONE = re.compile(r"\b(?:met(?:\s+with)?|(?:held|had)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?(?:talks|meeting|discussions?|"
-                          r"conversation|call)\s+with|spoke\s+(?:by\s+(?:tele)?phone\s+)?with|received|called\s+on|"
+                          r"conversation|call)\s+with|spoke\s+(?:by\s+(?:tele)?phone\s+)?with|discussed\s+with|talked\s+(?:with|to)|"
+                          r"received|called\s+on|"
                           r"paid\s+(?:a\s+)?courtesy\s+calls?\s+on)\s+", re.IGNORECASE)
 
 # Where the people met end: a clause or a phrase of place, time, purpose or source ("..., said the ministry",
 # "at the summit", "ahead of the President's visit", "and conveyed the greetings of ...").
 _OBJECT_END = re.compile(r"[;:()]|,\s+(?!and\s)(?-i:[a-z])|\s(?:and|to)\s+(?-i:[a-z])|\s(?:at|on|in|during|ahead\s+of|before|after|for|about|"
                          r"according\s+to|amid|while|as)\s", re.IGNORECASE)
+
+
+def _lower_case_office(name: str, text: str) -> str | None:
+    """An office written in lower case right before the name ("party leader Jan Novak") or set off after it
+    ("Jan Novak, premier of Ruritania")."""
+    titles = vocabulary.words().title_words
+    before = re.search(rf"(?:^|\s)(?P<office>(?:[a-z][\w'\u2019-]*\s+)?(?P<title>[a-z]+))\s+{re.escape(name)}", text)
+    if before and before["title"] in titles:
+        return before["office"]
+    after = re.search(rf"{re.escape(name)},\s+(?:the\s+)?(?P<office>(?P<title>[a-z]+)\b[^,.;]*)", text)
+    return after["office"] if after and after["title"] in titles else None
 
 
 def add_unlisted_meetings(brief: Brief, ctx: Context) -> None:
@@ -186,9 +198,9 @@ def add_unlisted_meetings(brief: Brief, ctx: Context) -> None:
         # "met his counterparts from Ruritania and Elbonia, Jan Novak and Ana Ruiz": officials by that word alone.
         peers = re.match(r"(?:his|her|their)\s+(?:[\w-]+\s+)?(?:counterparts?|peers?)\b", after)
         for mention in repair.mentions(_OBJECT_END.split(after, maxsplit=1)[0]):
-            office = repair.introduced_office(mention, after)
-            if office is None and not (peers and len(mention.name.split()) >= 2):
-                continue
+            office = repair.introduced_office(mention, after) or _lower_case_office(mention.name, after)
+            if (office is None and not (peers and len(mention.name.split()) >= 2)) or mention.name.isupper():
+                continue  # (a heading in capitals is no name)
             if any(same_person(mention.name, p.name) for p in everyone) \
                     or _only_sends(mention.name, ctx.sentences):  # "received a message from President X"
                 continue

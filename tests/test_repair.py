@@ -1158,3 +1158,19 @@ def test_a_dash_set_off_between_a_name_and_an_office_or_a_place_is_not_part_of_t
     person, _ = repair.repair_participant(Participant(name="Ana Ruiz- Minister of State of Peru"), text)
     assert person is not None and person.name == "Ana Ruiz" and person.title.startswith("Minister of State")
     assert repair.fullest("Jan Novak", text) == "Jan Novak"
+
+
+@pytest.mark.parametrize("second, name", [
+    ("Ruiz also met with Jan Novak, premier of Norway's western region, on trade.", "Jan Novak"),
+    ("Ruiz also held talks with opposition leader Tomas Vera and his deputy.", "Tomas Vera"),
+    ("Ruiz also discussed with Norway's Trade Minister Lena Holm the new port.", "Lena Holm"),
+])
+def test_an_official_with_a_lower_case_office_met_by_a_participant_gets_a_meeting(second, name):
+    text = f"Foreign Minister Ana Ruiz held talks with Norway's President Ivo Brandt in Oslo on Monday.\n{second}\n"
+    brief = _steps(text, _meeting(("Ana Ruiz", "Foreign Minister", "Peru"), ("Ivo Brandt", "President", "Norway")))
+    assert _names(brief) == [["Ana Ruiz", "Ivo Brandt"], ["Ana Ruiz", name]]
+
+
+def test_a_heading_in_capitals_is_no_fuller_name():
+    text = "MEETING WITH JAN NOVAK, VICE PRESIDENT\nPresident Ana Ruiz received Jan Novak today.\n"
+    assert repair.fullest("Jan Novak", text) == "Jan Novak"
