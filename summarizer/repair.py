@@ -500,6 +500,15 @@ def _dated_byline(name: str, line: str) -> bool:
     return not rest or (bool(re.search(r"\d", rest)) and bool(_DATE_AND_TIME.fullmatch(rest)))
 
 
+def _office_goes_on_into(stripped: list[str], name: str, text: str) -> bool:
+    """What is left after the office words is the office's own end: "... Foreign Affairs and International
+    Cooperation", whose last words the article writes only right after the office's "and"."""
+    if not stripped or grounding.name_key(stripped[-1]) not in _CONNECTORS:
+        return False
+    places = [m.start() for m in re.finditer(re.escape(name), text)]
+    return bool(places) and all(text[:at].rstrip().endswith(stripped[-1]) for at in places)
+
+
 def repair_participant(person: Participant, text: str) -> tuple[Participant | None, str | None]:
     """The participant with a name the article gives, or None; and a warning saying what was done."""
     raw = grounding.POSSESSIVE.sub("", " ".join(person.name.split()))  # "Jan Novak's (visit)": the person
@@ -555,8 +564,9 @@ def repair_participant(person: Participant, text: str) -> tuple[Participant | No
     name = " ".join(tokens)
     if name and country and grounding.name_key(country).endswith(" " + grounding.name_key(name)):
         name = ""  # "... of the United Nations": the rest of the country's or body's name, not a person's
-    if name and (not _looks_like_a_name(name) or vocabulary.words().organisation.search(name)):
-        stripped, name = raw.split(), ""  # an office or a body written where a name belongs
+    if name and (not _looks_like_a_name(name) or vocabulary.words().organisation.search(name)
+                 or _office_goes_on_into(stripped, name, text) or vocabulary.words().building.fullmatch(name)):
+        stripped, name = raw.split(), ""  # an office, a body or a building written where a name belongs
     office_words = [w for w in stripped if not enrich.country_word(w, country) and not grounding.POSSESSIVE.search(w)]
     while office_words and grounding.name_key(office_words[0]) in _CONNECTORS:
         office_words.pop(0)  # "the Amir": an article opens no office

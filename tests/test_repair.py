@@ -1174,3 +1174,12 @@ def test_an_official_with_a_lower_case_office_met_by_a_participant_gets_a_meetin
 def test_a_heading_in_capitals_is_no_fuller_name():
     text = "MEETING WITH JAN NOVAK, VICE PRESIDENT\nPresident Ana Ruiz received Jan Novak today.\n"
     assert repair.fullest("Jan Novak", text) == "Jan Novak"
+
+
+def test_the_end_of_an_office_or_a_building_written_where_a_name_belongs_is_no_person():
+    text = ("Minister of Foreign Affairs and International Cooperation Jan Novak met Ana Ruiz at State House.\n"
+            "Novak welcomed Ruiz.\n")
+    person, warning = repair.repair_participant(
+        Participant(name="Minister of Foreign Affairs and International Cooperation"), text)
+    assert person is not None and person.name == "Jan Novak" and "names an office" in warning
+    assert repair.repair_participant(Participant(name="State House"), text)[0] is None
