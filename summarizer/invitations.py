@@ -108,6 +108,10 @@ _ACTIVE_INVITE = re.compile(r"(?<![Bb]een )(?<![Ww]as )(?<![Ww]ere )(?<![Bb]e )(
                             r"\b(?:(?:has|had|have)\s+)?(?:(?:also|formally|officially|personally|again)\s+)*invited\b")
 _CLAUSE_START = re.compile(r".*(?:^|[,;:\u2014\u2013(]|\s-\s|\band\b|\bthat\b|\bwhich\b)\s*", re.DOTALL)
 _ON_BEHALF_OF = re.compile(r"\bon behalf of\s+(?P<who>[^,;.]+)", re.IGNORECASE)
+# "X, upon the Ruritanian leadership's instructions, invited ...", "on the instructions of Y": X invites for them.
+_INSTRUCTED = re.compile(r"\b(?:upon|on|at)\s+(?:the\s+)?(?:(?P<who>[^,;.]+?)['\u2019]s\s+(?:instructions?|request|behalf)"
+                         r"|(?:instructions?|request)\s+of\s+(?P<of>[^,;.]+))", re.IGNORECASE)
+_LEADERSHIP = re.compile(r"^(?:the\s+)?(?P<adjective>[A-Z][\w-]+)\s+(?:leadership|government|authorities|side)$")
 _GOVERNMENT = re.compile(r"^(?:the\s+)?(?:government\s+of\s+)?(?P<country>.+?)(?:['\u2019]s)?(?:\s+government)?$",
                          re.IGNORECASE)
 
@@ -127,9 +131,12 @@ def stated_inviter(invitee: str, sentences: list[grounding.Sentence], people: li
             if at is None or at > 60:
                 continue  # invites someone else
             subject = _CLAUSE_START.sub("", sentence.text[:verb.start()]).strip(" \"'\u201c\u201d")
-            principal = _ON_BEHALF_OF.search(sentence.text[verb.end():])
+            principal = _ON_BEHALF_OF.search(sentence.text[verb.end():]) or _INSTRUCTED.search(sentence.text[:verb.start()])
             if principal:
-                subject = principal["who"]
+                subject = principal["who"] or principal.groupdict().get("of") or subject
+                leadership = _LEADERSHIP.match(subject)  # "the Ruritanian leadership": its government
+                if leadership and (country_of := repair.country_of_word(leadership["adjective"])):
+                    subject = country_of
             who = _person_in(subject, people, text or sentence.text)
             if who and not same_person(who, invitee):
                 return who
@@ -289,7 +296,8 @@ def attach(meetings: list[Meeting], segments: list[list[grounding.Sentence]],
                 and repair.country_name(invitee) == repair.country_name(inviter_side.country):
             continue  # "invites ... to visit Ruritania" read as inviting Ruritania: the host's own country is no guest
         if any(same_person(invitee, i.invitee or "")
-               and (i.evidence == sentence.text or grounding.name_key(i.event or "") == grounding.name_key(inv.event or ""))
+               and (i.evidence == sentence.text or grounding.name_key(i.event or "") == grounding.name_key(inv.event or "")
+                    or (inviter is not None and same_person(inviter, i.inviter or "")))
                for i in meeting.invitations):
             continue  # the same invitation twice
         meeting.invitations.append(Invitation(inviter=inviter, invitee=invitee, event=inv.event, place=inv.place,

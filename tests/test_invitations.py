@@ -273,3 +273,12 @@ def test_the_hosts_own_country_is_no_guest():
     drafts = [InvitationDraft(inviter="Karl", invitee="Ana Ruiz", event="official visit", place="Norway", when=None),
               InvitationDraft(inviter="Karl", invitee="Norway", event="official visit", place=None, when=None)]
     assert _pairs(_brief(text, people, drafts)) == [("Karl", "Ana Ruiz")]
+
+
+def test_an_envoy_inviting_on_his_leaderships_instructions_invites_for_its_government():
+    text = ("Foreign Minister Ana Ruiz received Norway's Ambassador Lars Berg in Lima on Monday.\n"
+            "Berg, upon the Norwegian leadership's instructions, invited Ruiz to take part in the Oslo meeting.\n")
+    people = [("Ana Ruiz", "Foreign Minister", "Peru"), ("Lars Berg", "Ambassador", "Norway")]
+    drafts = [InvitationDraft(inviter="Lars Berg", invitee="Ana Ruiz", event="Oslo meeting", place="Oslo", when=None),
+              InvitationDraft(inviter="Lars Berg", invitee="Ana Ruiz", event="meeting", place=None, when=None)]
+    assert _pairs(_brief(text, people, drafts)) == [("Government of Norway", "Ana Ruiz")]  # and once
