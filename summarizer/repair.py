@@ -258,8 +258,8 @@ def _apposition(name: str, text: str) -> list[str]:
         if re.match(r"(?:,|\s+and)\s+[A-Z]", text[at + len(name):]):
             continue  # "Minister of Culture, Youth, Sport and ...": the fields of the office, listed
         words = _office_before(comma.start(), text).split()
-        if any(grounding.name_key(w) in vocab.title_words for w in words):
-            return words
+        if any(part in vocab.title_words for w in words for part in grounding.name_key(w).split()):
+            return words  # ("Secretary-General": a title word hyphenated)
     return []
 
 

@@ -1183,3 +1183,8 @@ def test_the_end_of_an_office_or_a_building_written_where_a_name_belongs_is_no_p
         Participant(name="Minister of Foreign Affairs and International Cooperation"), text)
     assert person is not None and person.name == "Jan Novak" and "names an office" in warning
     assert repair.repair_participant(Participant(name="State House"), text)[0] is None
+
+
+def test_a_hyphenated_title_set_off_before_the_name_is_its_office():
+    text = "Ruiz also met with the Secretary-General of the Parliament, Jan Novak, with both stressing trade."
+    assert repair.office_in_apposition("Jan Novak", text) == "Secretary-General of the Parliament"
