@@ -37,7 +37,7 @@ def named_at(name: str | None, text: str) -> int | None:
     spots = [folded.find(grounding.fold(w)) for w in (name, surname_key(name)) if w]
     spots = [i for i in spots if i >= 0]
     first = next(iter(grounding.name_key(name).split()), "")
-    if len(first) > 2 and first != surname_key(name):
+    if len(first) > 2 and first != surname_key(name) and first in folded:  # (the pattern only where it can match)
         # "Mr Tan" for Tan Wei Ming, "Prince Karim": news also shortens a name to its first word after
         # a courtesy title or a style (vocab/words.toml).
         styled = _after_style(first).search(folded)
@@ -49,7 +49,8 @@ def named_at(name: str | None, text: str) -> int | None:
     plain = _unaccented(text)
     words = [_unaccented(w) for w in name.split()]
     for index, word in enumerate(words[:-1]):
-        if len(word) < (3 if index == 0 else 4) or not word[:1].isupper() or grounding.name_key(word) == surname_key(name):
+        if len(word) < (3 if index == 0 else 4) or not word[:1].isupper() or grounding.name_key(word) == surname_key(name) \
+                or word not in plain:
             continue
         for alone in _alone(word).finditer(plain):
             previous = plain[:alone.start()].split()[-1:] or [""]

@@ -225,18 +225,18 @@ def _titled_office_before(name: str, text: str) -> str | None:
 
 def office_after(name: str, text: str) -> str | None:
     """The office written after the name, set off by a comma: "Jan Novak, Minister of Foreign Affairs"."""
-    match = _office_after(name).search(text)
+    commas = re.finditer(re.escape(name) + ",", text, re.IGNORECASE) if name else iter(())
+    match = next((m for at in commas if (m := _office_after().match(text, at.end() - 1))), None)
     if not match or not match["office"][0].isupper():
         return None
     # "..., Ambassador to Ruritania and several officials": "and" before a lower-case word starts a new item.
     return re.split(r"\s+and\s+(?=[a-z])", match["office"])[0].strip()
 
 
-@functools.lru_cache(maxsize=1024)  # one pattern per name: it holds every title word
-def _office_after(name: str) -> re.Pattern[str]:
+@functools.cache  # one pattern, matched right after the name's comma: it holds every title word
+def _office_after() -> re.Pattern[str]:
     titles = "|".join(sorted(vocabulary.words().title_words, key=len, reverse=True))
-    return re.compile(rf"{re.escape(name)},\s+(?:the\s+)?(?P<office>(?:[A-Z][\w-]*\s+){{0,3}}?(?:{titles})\b[^,.;]*)",
-                      re.IGNORECASE)
+    return re.compile(rf",\s+(?:the\s+)?(?P<office>(?:[A-Z][\w-]*\s+){{0,3}}?(?:{titles})\b[^,.;]*)", re.IGNORECASE)
 
 
 def office_in_apposition(name: str, text: str) -> str | None:
