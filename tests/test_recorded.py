@@ -25,7 +25,7 @@ RECORDED = Path(__file__).parent / "recorded"
 PROMPT = "brief@v4"
 # Overall per set with the current code on the recorded replies (printed by `make eval`); a change that
 # lowers one by more than the tolerance fails here.
-RECORDED_OVERALL = {"seeds": 0.946, "dev": 0.761, "test": 0.581}
+RECORDED_OVERALL = {"seeds": 0.946, "dev": 0.768, "test": 0.581}
 TOLERANCE = 0.005
 _EMPTY = {"MeetingsDraft": {"meetings": []}, "InvitationsDraft": {"invitations": []}}
 
