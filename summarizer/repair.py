@@ -225,12 +225,19 @@ def _titled_office_before(name: str, text: str) -> str | None:
 
 def office_after(name: str, text: str) -> str | None:
     """The office written after the name, set off by a comma: "Jan Novak, Minister of Foreign Affairs"."""
-    commas = re.finditer(re.escape(name) + ",", text, re.IGNORECASE) if name else iter(())
-    match = next((m for at in commas if (m := _office_after().match(text, at.end() - 1))), None)
-    if not match or not match["office"][0].isupper():
+    office = office_set_off_after(name, text)
+    if not office or not office[0].isupper():
         return None
     # "..., Ambassador to Ruritania and several officials": "and" before a lower-case word starts a new item.
-    return re.split(r"\s+and\s+(?=[a-z])", match["office"])[0].strip()
+    return re.split(r"\s+and\s+(?=[a-z])", office)[0].strip()
+
+
+def office_set_off_after(name: str, text: str) -> str | None:
+    """The words of an office after the name's comma, as written (capitalised or not): "Jan Novak, premier
+    of Ruritania"."""
+    commas = re.finditer(re.escape(name) + ",", text, re.IGNORECASE) if name else iter(())
+    match = next((m for at in commas if (m := _office_after().match(text, at.end() - 1))), None)
+    return match["office"] if match else None
 
 
 @functools.cache  # one pattern, matched right after the name's comma: it holds every title word
@@ -505,7 +512,7 @@ def _office_goes_on_into(stripped: list[str], name: str, text: str) -> bool:
     Cooperation", whose last words the article writes only right after the office's "and"."""
     if not stripped or grounding.name_key(stripped[-1]) not in _CONNECTORS:
         return False
-    places = [m.start() for m in re.finditer(re.escape(name), text)]
+    places = _places(name, text)
     return bool(places) and all(text[:at].rstrip().endswith(stripped[-1]) for at in places)
 
 

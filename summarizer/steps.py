@@ -76,13 +76,13 @@ _ACCOMPANIED = re.compile(r"\b(?:is|was|are|were)\s+(?:also\s+)?accompanied\s+by
 def drop_entourages(brief: Brief, ctx: Context) -> None:
     """A "meeting" of one official and those the article says accompany them ("The Prime Minister is
     accompanied by the Foreign Minister, A, and the Ambassador, B") is a delegation, not a meeting."""
+    companions_of = [s.text[cue.end():] for s in ctx.sentences if (cue := _ACCOMPANIED.search(s.text))]
     for meeting in list(brief.meetings):
         people = meeting.participants
-        for sentence in ctx.sentences:
-            cue = _ACCOMPANIED.search(sentence.text)
-            if cue is None or len(people) < 2:
-                continue
-            companions = [p for p in people if named_at(p.name, sentence.text[cue.end():]) is not None]
+        if len(people) < 2:
+            continue
+        for listed in companions_of:
+            companions = [p for p in people if named_at(p.name, listed) is not None]
             if len(companions) == len(people) - 1:
                 brief.meetings.remove(meeting)
                 ctx.warnings.append("dropped a meeting of an official with those the article says accompany them: "
@@ -171,8 +171,8 @@ def _lower_case_office(name: str, text: str) -> str | None:
     before = re.search(rf"(?:^|\s)(?P<office>(?:[a-z][\w'\u2019-]*\s+)?(?P<title>[a-z]+))\s+{re.escape(name)}", text)
     if before and before["title"] in titles:
         return before["office"]
-    after = re.search(rf"{re.escape(name)},\s+(?:the\s+)?(?P<office>(?P<title>[a-z]+)\b[^,.;]*)", text)
-    return after["office"] if after and after["title"] in titles else None
+    after = repair.office_set_off_after(name, text)
+    return after if after and after[0].islower() and after.split()[0] in titles else None
 
 
 def add_unlisted_meetings(brief: Brief, ctx: Context) -> None:
@@ -195,6 +195,8 @@ def add_unlisted_meetings(brief: Brief, ctx: Context) -> None:
             continue
         subject = max(subjects, key=lambda x: x[0])[1]
         after = text[verb.end():]
+        how = "video" if re.search(r"video", verb.group(), re.IGNORECASE) else \
+            "phone" if re.search(r"phone|call\b", verb.group(), re.IGNORECASE) else "unspecified"
         # "met his counterparts from Ruritania and Elbonia, Jan Novak and Ana Ruiz": officials by that word alone.
         peers = re.match(r"(?:his|her|their)\s+(?:[\w-]+\s+)?(?:counterparts?|peers?)\b", after)
         for mention in repair.mentions(_OBJECT_END.split(after, maxsplit=1)[0]):
@@ -207,8 +209,6 @@ def add_unlisted_meetings(brief: Brief, ctx: Context) -> None:
             person, _ = repair.repair_participant(Participant(name=mention.name, title=office), ctx.grounds)
             if person is None:
                 continue
-            how = "video" if re.search(r"video", verb.group(), re.IGNORECASE) else \
-                "phone" if re.search(r"phone|call\b", verb.group(), re.IGNORECASE) else "unspecified"
             brief.meetings.append(Meeting(participants=[subject.model_copy(deep=True), person], format=how))
             everyone.append(person)
             ctx.warnings.append(f"added a meeting of {subject.name} with {person.name}, which a sentence reports")
