@@ -52,15 +52,14 @@ def main() -> None:
         settings = load_settings(prompt=args.prompt)
         if settings.replay_processes is None:
             settings = settings.with_overrides(replay_processes=replay_processes())  # as the command line does
-        runner = BriefRunner(settings)  # one for every set, as `summarizer eval` has
         rows = []
-        for labelled_set in discover_sets(ROOT / "evals"):
-            labelled = labelled_set.load()
-            t0 = time.perf_counter()
-            run = from_outcomes(runner.label, labelled, list(runner.run([i.article for i in labelled])))
-            rows.append((labelled_set.name, len(labelled), run.report.fields()["overall"], len(run.errors),
-                         time.perf_counter() - t0))
-        runner.close()
+        with BriefRunner(settings) as runner:  # one for every set, as `summarizer eval` has
+            for labelled_set in discover_sets(ROOT / "evals"):
+                labelled = labelled_set.load()
+                t0 = time.perf_counter()
+                run = from_outcomes(runner.label, labelled, list(runner.run([i.article for i in labelled])))
+                rows.append((labelled_set.name, len(labelled), run.report.fields()["overall"], len(run.errors),
+                             time.perf_counter() - t0))
     total = time.perf_counter() - started
     for name, n, overall, errors, secs in rows:
         print(f"{name}: {n} articles, overall {overall:.3f}, {errors} failed, {secs:.2f} s")

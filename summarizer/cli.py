@@ -192,8 +192,8 @@ def brief(
         runner = BriefRunner(settings, quiet=quiet)
     except SummarizerError as exc:
         _fail(str(exc))
-    items = collect(paths)
-    outcomes = run_with_progress(runner, items, quiet=quiet)
+    with runner:
+        outcomes = run_with_progress(runner, collect(paths), quiet=quiet)
     _write_outputs(outcomes, fmt, out)
     failed = sum(1 for o in outcomes if not o.ok)
     if not quiet:
@@ -254,11 +254,12 @@ def eval_command(
         else:
             runs = []
             for target in [_target(settings, c) for c in compare] if compare else [settings]:
-                runner = BriefRunner(target)  # one runner per configuration: the model loads once for every set
-                for name, labelled in chosen:
-                    err.print(f"evaluating {target.prompt} on set {name} ({len(labelled)} articles)", highlight=False)
-                    outcomes = run_with_progress(runner, [i.article for i in labelled])
-                    runs.append(evaluate.from_outcomes(runner.label, labelled, outcomes, name))
+                # One runner per configuration: the model loads once, and the workers start once, for every set.
+                with BriefRunner(target) as runner:
+                    for name, labelled in chosen:
+                        err.print(f"evaluating {target.prompt} on set {name} ({len(labelled)} articles)", highlight=False)
+                        outcomes = run_with_progress(runner, [i.article for i in labelled])
+                        runs.append(evaluate.from_outcomes(runner.label, labelled, outcomes, name))
     except SummarizerError as exc:
         _fail(str(exc))
     sys.stdout.write(evalreport.markdown(runs, with_differences=diff))
@@ -329,7 +330,8 @@ def report_command(
             runner = BriefRunner(settings)
         except SummarizerError as exc:
             _fail(str(exc))
-        outcomes = run_with_progress(runner, collect(article_specs), quiet=quiet)
+        with runner:
+            outcomes = run_with_progress(runner, collect(article_specs), quiet=quiet)
         inputs += len(outcomes)
         failed += sum(1 for o in outcomes if not o.ok)
         briefs += [o.brief for o in outcomes if o.brief]

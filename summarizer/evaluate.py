@@ -161,6 +161,6 @@ def from_outcomes(label: str, labelled: list[LabelledArticle], outcomes: list[Ou
 def run_model(settings: Settings, labelled: list[LabelledArticle], on_event: Any = None,
               set_name: str = "") -> EvalRun:
     """Library entry point: extract (through the cache) and score."""
-    runner = BriefRunner(settings)
-    outcomes = list(runner.run([i.article for i in labelled], on_event=on_event))
+    with BriefRunner(settings) as runner:
+        outcomes = list(runner.run([i.article for i in labelled], on_event=on_event))
     return from_outcomes(runner.label, labelled, outcomes, set_name)

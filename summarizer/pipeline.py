@@ -225,10 +225,17 @@ class BriefRunner:
         return self._pool
 
     def close(self) -> None:
-        """Stop the re-deriving worker processes, if any ran (they also stop when the program ends)."""
+        """Stop the re-deriving worker processes, if any ran. Left to the interpreter's exit, Python 3.11's
+        pool can race its own shutdown and print a traceback: callers close the runner (``with``)."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+    def __enter__(self) -> BriefRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 # Re-deriving in worker processes pays ~2 s of imports per process: worth it from a few articles on, and more
@@ -284,5 +291,5 @@ def _with_source(message: str, source: str) -> str:
 def brief_paths(paths: list[str], settings: Settings, *, stdin: TextIO | None = None,
                 on_event: ProgressHook | None = None) -> list[Outcome]:
     """Library entry point: briefs for files, folders, globs or '-' (stdin)."""
-    runner = BriefRunner(settings)
-    return list(runner.run(collect(paths, stdin=stdin), on_event=on_event))
+    with BriefRunner(settings) as runner:
+        return list(runner.run(collect(paths, stdin=stdin), on_event=on_event))
