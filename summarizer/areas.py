@@ -64,7 +64,7 @@ def _portfolio(sentence: str, keyword: re.Match[str]) -> bool:
 
 def _acting_together(sentence: str, cue: re.Match[str]) -> bool:
     """A cooperation word that speaks of acting together, not one capitalised inside a name ("the Ministry of
-    Development Cooperation", "the Gulf Cooperation Council")."""
+    Trade and Cooperation", "the Ruritania-Elbonia Cooperation Council")."""
     return not cue.group()[:1].isupper() or not sentence[:cue.start()].strip()
 
 

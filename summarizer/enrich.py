@@ -215,8 +215,8 @@ _ADJECTIVE_ENDINGS = frozenset({"n", "an", "ian", "ean", "ese", "uese", "ish", "
 def _same_stem(word: str, country: str) -> bool:
     """The word is the country or its adjective: one begins with the other ("Iran", "Iranian"; "Kyrgyz",
     "Kyrgyzstan"), or they share a stem of 4+ letters, most of the shorter, after which the country ends
-    in at most two letters and the word in an adjective's ending ("China", "Chinese"). Not "Slovak" for
-    Slovenia, nor "Australian" for Austria."""
+    in at most two letters and the word in an adjective's ending ("China", "Chinese"). Not "Australian"
+    for Austria, nor "Nigerien" for Nigeria."""
     shared = 0
     for x, y in zip(word, country):
         if x != y:

@@ -98,9 +98,9 @@ def test_titles_lose_the_country_word(title, country, expected):
 @pytest.mark.parametrize("word, country, same", [
     ("Chinese", "China", True), ("Swedish", "Sweden", True), ("Norwegian", "Norway", True),
     ("Portuguese", "Portugal", True), ("Kyrgyz", "Kyrgyzstan", True), ("Peruvian", "Peru", True),
-    ("Slovak", "Slovakia", True), ("Slovenian", "Slovenia", True),
-    # A shared stem is not enough when the rest is no adjective's ending: two neighbours.
-    ("Slovak", "Slovenia", False), ("Australian", "Austria", False), ("Austrian", "Australia", False),
+    ("Nigerien", "Niger", True), ("Austrian", "Austria", True),
+    # A shared stem is not enough when the rest is no adjective's ending: another country.
+    ("Nigerien", "Nigeria", False), ("Australian", "Austria", False), ("Austrian", "Australia", False),
 ])
 def test_a_country_word_is_the_country_or_its_adjective_not_a_neighbours(word, country, same):
     assert enrich.country_word(word, country) is same
@@ -178,7 +178,7 @@ def test_meetings_get_their_own_sentences():
 
 
 def test_a_cooperation_word_inside_a_name_speaks_of_no_acting_together():
-    assert areas.labels_in("Trade was the main topic for the Minister for Development Cooperation, Jan Novak.") == []
+    assert areas.labels_in("Trade was the main topic for the Minister of Trade and Cooperation, Jan Novak.") == []
     assert {a for a, _ in areas.labels_in("Cooperation in trade was the main topic.")} == {Area.trade}
 
 
